@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+// lfs: a Swift scripting environment for fine-tuning large language models.
+// The target graph enforces ARCHITECTURE's arrows:
+//   lfs -> REPL -> Builtins -> {Language, Tuning, Graphs};  Tuning -> Models -> Tensors;
+//   Graphs -> Tensors;  Tensors -> CBLAS only;  Language -> nothing of ours.
+import PackageDescription
+
+let package = Package(
+    name: "lfs",
+    products: [
+        .executable(name: "lfs", targets: ["lfs"]),
+        .library(name: "Language", targets: ["Language"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: System libraries (apt providers named for `swift build` hints)
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CGraphviz", pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]),
+        .systemLibrary(
+            name: "CReadline", pkgConfig: "readline",
+            providers: [.apt(["libreadline-dev"])]),
+
+        // MARK: Libraries
+        .target(name: "Tensors", dependencies: ["CBLAS"]),
+        .target(name: "Models", dependencies: ["Tensors"]),
+        .target(name: "Tuning", dependencies: ["Models", "Tensors"]),
+        .target(name: "Graphs", dependencies: ["Tensors", "CGraphviz"]),
+        .target(name: "Language"),
+        .target(
+            name: "Builtins",
+            dependencies: ["Language", "Tensors", "Models", "Tuning", "Graphs"]),
+        .target(name: "REPL", dependencies: ["Builtins", "Language", "CReadline"]),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "lfs",
+            dependencies: [
+                "REPL", "Builtins", "Language", "Tensors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "bench-ops", dependencies: ["Tensors", "CBLAS"], path: "Sources/BenchOps"),
+        .executableTarget(name: "bench-interp", dependencies: ["Language"], path: "Sources/BenchInterp"),
+
+        // MARK: Tests
+        .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport", "CBLAS"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensors", "TestSupport"]),
+        .testTarget(name: "TuningTests", dependencies: ["Tuning", "Models", "Tensors", "TestSupport"]),
+        .testTarget(name: "GraphsTests", dependencies: ["Graphs", "Tensors", "TestSupport"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Language", "TestSupport"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Builtins", "Language"]),
+    ]
+)

@@ -1,0 +1,3 @@
+/// Tuning: adapters, methods, losses, optimizers, schedulers, datasets and
+/// checkpoints. Not implemented yet.
+public enum TuningModule {}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Models
+
+@Test func modelsModuleLinks() {
+    #expect(String(describing: ModelsModule.self) == "ModelsModule")
+}

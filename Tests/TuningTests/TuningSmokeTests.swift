@@ -1,0 +1,6 @@
+import Testing
+@testable import Tuning
+
+@Test func tuningModuleLinks() {
+    #expect(String(describing: TuningModule.self) == "TuningModule")
+}
