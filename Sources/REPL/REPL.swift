@@ -1,2 +1,0 @@
-/// REPL: line editing on GNU readline, completion, `:` commands and history. Not implemented yet.
-public enum REPLModule {}

@@ -1,6 +1,0 @@
-import Testing
-@testable import REPL
-
-@Test func replModuleLinks() {
-    #expect(String(describing: REPLModule.self) == "REPLModule")
-}
