@@ -53,7 +53,9 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport", "CBLAS"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensors", "TestSupport"]),
         .testTarget(name: "TuningTests", dependencies: ["Tuning", "Models", "Tensors", "TestSupport"]),
-        .testTarget(name: "GraphsTests", dependencies: ["Graphs", "Tensors", "TestSupport"]),
+        .testTarget(
+            name: "GraphsTests", dependencies: ["Graphs", "Tensors", "TestSupport"],
+            exclude: ["Snapshots"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Language", "TestSupport"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Builtins", "Language"]),
