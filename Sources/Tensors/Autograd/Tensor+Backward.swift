@@ -1,0 +1,101 @@
+/// Reverse-mode differentiation: the tape walker.
+extension Tensor {
+    /// Accumulates the gradient of this tensor into the `.grad` of every leaf that
+    /// requires grad, walking the tape in reverse topological order.
+    ///
+    /// The walker does the generic work once for every op: `+=` accumulation where a
+    /// tensor feeds several ops, summing broadcast dimensions back to each input's
+    /// shape, skipping inputs that do not require grad, and checking each backward
+    /// returns one gradient per input.
+    /// - Parameters:
+    ///   - gradient: d(loss)/d(self), of this tensor's shape; defaults to 1 for a
+    ///     one-element tensor.
+    ///   - retainGraph: keep the saved tensors so backward can run again through the
+    ///     same graph (by default they are released).
+    /// - Throws: `TensorError.noGradient` when this tensor does not require grad,
+    ///   `.notScalar` without a gradient on a tensor of several elements,
+    ///   `.shapeMismatch` for a wrong gradient shape, `.graphReleased` through a released
+    ///   node, `.interrupted`.
+    public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) throws {
+        guard requiresGrad else { throw TensorError.noGradient(op: "backward") }
+        let seed: Tensor
+        if let gradient {
+            guard gradient.shape == shape else {
+                throw TensorError.shapeMismatch(op: "backward", lhs: shape, rhs: gradient.shape)
+            }
+            seed = gradient.contiguousFloat32()
+        } else {
+            guard count == 1 else { throw TensorError.notScalar(op: "backward", shape: shape) }
+            seed = try Tensor.ones(shape)
+        }
+        try GradMode.withNoGrad {
+            try Tensor.runBackward(from: self, seed: seed, retainGraph: retainGraph)
+        }
+    }
+
+    /// The tensors reachable from `root` through producers, inputs before users.
+    static func topologicalOrder(from root: Tensor) -> [Tensor] {
+        var order: [Tensor] = []
+        var visited = Set<ObjectIdentifier>()
+        // Iterative post-order DFS: deep graphs (many layers) must not overflow the stack.
+        var stack: [(Tensor, Int)] = [(root, 0)]
+        visited.insert(ObjectIdentifier(root))
+        while let (tensor, next) = stack.popLast() {
+            let inputs = tensor.producer?.inputs ?? []
+            if next < inputs.count {
+                stack.append((tensor, next + 1))
+                let input = inputs[next]
+                if input.requiresGrad, visited.insert(ObjectIdentifier(input)).inserted {
+                    stack.append((input, 0))
+                }
+            } else {
+                order.append(tensor)
+            }
+        }
+        return order
+    }
+
+    private static func runBackward(from root: Tensor, seed: Tensor, retainGraph: Bool) throws {
+        let order = topologicalOrder(from: root)
+        var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
+        for tensor in order.reversed() {
+            try TensorRuntime.checkInterrupt()
+            let key = ObjectIdentifier(tensor)
+            guard let gradient = gradients[key] else { continue }
+            guard let node = tensor.producer else {
+                // A leaf: accumulate into .grad.
+                if let existing = tensor.grad {
+                    tensor.grad = try Elementwise.add(existing, gradient)
+                } else {
+                    // A private copy: the same gradient object may reach several leaves.
+                    tensor.grad = gradient.materialized(dtype: .float32)
+                }
+                gradients[key] = nil
+                continue
+            }
+            gradients[key] = nil
+            guard !node.isReleased else { throw TensorError.graphReleased(op: node.opName) }
+            guard let backward = node.op.backward else { continue }
+            let context = BackwardContext(
+                gradOutput: gradient, inputs: node.inputs, output: tensor, saved: node.saved,
+                attributes: node.attributes)
+            let inputGradients = try backward(context)
+            guard inputGradients.count == node.inputs.count else {
+                throw TensorError.arityMismatch(
+                    op: node.opName + " backward", expected: node.inputs.count,
+                    got: inputGradients.count)
+            }
+            for (input, inputGradient) in zip(node.inputs, inputGradients) {
+                guard input.requiresGrad, let inputGradient else { continue }
+                let reduced = try Reduction.sumToShape(inputGradient, input.shape, op: node.opName)
+                let inputKey = ObjectIdentifier(input)
+                if let existing = gradients[inputKey] {
+                    gradients[inputKey] = try Elementwise.add(existing, reduced)
+                } else {
+                    gradients[inputKey] = reduced
+                }
+            }
+            if !retainGraph { node.release() }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Shared helpers for the test targets: fixtures, gradient checks, snapshots.
-public enum TestSupport {}
