@@ -1,3 +1,3 @@
-/// Tuning: adapters, methods, losses, optimizers, schedulers, datasets and
-/// checkpoints. Not implemented yet.
+/// Tuning: adapters, methods, losses, optimizers (Optim/), schedulers (Optim/), data sets
+/// and their encoding (Data/), checkpoints and run logs (Logs/).
 public enum TuningModule {}
