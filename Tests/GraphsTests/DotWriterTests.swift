@@ -55,7 +55,7 @@ import Testing
         #expect(collapsed.edges.allSatisfy { $0.source < collapsed.nodes.count })
         #expect(collapsed.nodes.filter(\.isOutput).map(\.label) == ["cross_entropy"])
         let dot = SyntheticGraphs.trainingStep(layers: 4).dot()
-        #expect(dot.contains("label=\"model.layers.0-3 ×4\""))
+        #expect(dot.contains("label=\"model.layers.0-3 ×4\\l\""))
         #expect(!dot.contains("model.layers.1"))
     }
 
@@ -76,7 +76,7 @@ import Testing
         let graph = SyntheticGraphs.trainingStep(layers: 4)
         let dot = graph.dot(DotOptions(expand: true))
         #expect(!dot.contains("×"))
-        for layer in 0..<4 { #expect(dot.contains("label=\"model.layers.\(layer)\"")) }
+        for layer in 0..<4 { #expect(dot.contains("label=\"model.layers.\(layer)\\l\"")) }
         #expect(dot.components(separatedBy: "->").count - 1 == graph.edges.count)
     }
 

@@ -12,4 +12,7 @@ func writeLookFiles() throws {
     try GraphRenderer.write(dot: graph.dot(), to: dir + "/collapsed.dot")
     try GraphRenderer.write(dot: graph.dot(DotOptions(expand: true)), to: dir + "/expanded.png")
     try GraphRenderer.write(dot: graph.dot(DotOptions(depth: 2, backward: true)), to: dir + "/depth2.png")
+    let architecture = GraphModel(architecture: SyntheticGraphs.llamaArchitecture(layers: 4, lora: true))
+    try GraphRenderer.write(dot: architecture.dot(), to: dir + "/architecture.png")
+    try GraphRenderer.write(dot: architecture.dot(), to: dir + "/architecture.dot")
 }

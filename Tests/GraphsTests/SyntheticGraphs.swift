@@ -92,3 +92,56 @@ enum SyntheticGraphs {
         return op(&graph, "add", [base, scaled], path: path)
     }
 }
+
+extension SyntheticGraphs {
+    /// A LLaMA-style module tree as HF names it, with LoRA parameters on q_proj and
+    /// v_proj when `lora` is set (base weights frozen then).
+    static func llamaArchitecture(layers: Int, lora: Bool) -> ModuleDescription {
+        let C = 64, F = 172, V = 256, r = 8
+        func linear(_ name: String, _ out: Int, _ input: Int, adapted: Bool = false)
+            -> ModuleDescription
+        {
+            var parameters = [GraphableParameter(name: "weight", shape: [out, input], trainable: !lora)]
+            if lora, adapted {
+                parameters.append(.init(name: "lora_A.weight", shape: [r, input], trainable: true))
+                parameters.append(.init(name: "lora_B.weight", shape: [out, r], trainable: true))
+            }
+            return ModuleDescription(name: name, typeName: "Linear", parameters: parameters)
+        }
+        func norm(_ name: String) -> ModuleDescription {
+            ModuleDescription(
+                name: name, typeName: "RMSNorm",
+                parameters: [.init(name: "weight", shape: [C], trainable: !lora)])
+        }
+        let blocks = (0..<layers).map { index in
+            ModuleDescription(
+                name: String(index), typeName: "LlamaDecoderLayer",
+                children: [
+                    ModuleDescription(
+                        name: "self_attn", typeName: "LlamaAttention",
+                        children: [
+                            linear("q_proj", C, C, adapted: true), linear("k_proj", 32, C),
+                            linear("v_proj", 32, C, adapted: true), linear("o_proj", C, C),
+                        ]),
+                    ModuleDescription(
+                        name: "mlp", typeName: "LlamaMLP",
+                        children: [
+                            linear("gate_proj", F, C), linear("up_proj", F, C),
+                            linear("down_proj", C, F),
+                        ]),
+                    norm("input_layernorm"), norm("post_attention_layernorm"),
+                ])
+        }
+        let model = ModuleDescription(
+            name: "model", typeName: "LlamaModel",
+            children: [
+                ModuleDescription(
+                    name: "embed_tokens", typeName: "Embedding",
+                    parameters: [.init(name: "weight", shape: [V, C], trainable: !lora)]),
+                ModuleDescription(name: "layers", typeName: "ModuleList", children: blocks),
+                norm("norm"),
+            ])
+        return ModuleDescription(
+            name: "", typeName: "LlamaForCausalLM", children: [model, linear("lm_head", V, C)])
+    }
+}

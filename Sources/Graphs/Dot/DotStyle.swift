@@ -61,8 +61,10 @@ enum DotStyle {
         case .repeated:
             return [("color", "#4a6fa5"), ("style", "dashed"), ("constraint", "false"),
                     ("penwidth", "1.5"), ("fontcolor", "#4a6fa5")]
-        case .structure:
-            return [("color", "#b0b0b0"), ("arrowhead", "none")]
+        case .attachment:
+            return [("color", "#1f8a3b"), ("style", "dashed"), ("arrowhead", "none")]
+        case .ordering:
+            return [("style", "invis")]
         }
     }
 

@@ -43,12 +43,17 @@ struct DotWriter {
             attributes += DotStyle.attributes(for: node)
             out += "\(indent)n\(id) " + Self.attributeList(attributes) + ";\n"
         }
+        for row in tree.rows[path] ?? [] {
+            let members = row.map { "n\($0)" }
+            out += "\(indent){ rank=\"same\"; " + members.joined(separator: " -> ")
+                + " [style=\"invis\"]; }\n"
+        }
         for child in tree.children[path] ?? [] {
             let collapsed = model.clusterLabels[child] != nil
-            var attributes = [("label", clusterLabel(child, parent: path))]
-            attributes += DotStyle.clusterAttributes(level: level + 1, collapsed: collapsed)
+            let attributes = DotStyle.clusterAttributes(level: level + 1, collapsed: collapsed)
             out += "\(indent)subgraph cluster_\(counter) {\n"
             counter += 1
+            out += "\(indent)  label=\(Self.leftJustified(clusterLabel(child, parent: path)));\n"
             for (key, value) in attributes {
                 out += "\(indent)  \(key)=\(Self.quoted(value));\n"
             }
@@ -59,10 +64,13 @@ struct DotWriter {
 
     /// A cluster's caption: an override, a numbered block's full path, or the path
     /// relative to the enclosing cluster.
-    private func clusterLabel(_ path: String, parent: String) -> String {
-        if let label = model.clusterLabels[path] { return label }
-        if ModulePath.block(of: path)?.path == path { return path }
-        return ModulePath.relative(path, to: parent)
+    private func clusterLabel(_ path: String, parent: String) -> [String] {
+        let caption = model.clusterCaptions[path] ?? []
+        if let label = model.clusterLabels[path] { return [label] + caption }
+        let name =
+            ModulePath.block(of: path)?.path == path
+            ? path : ModulePath.relative(path, to: parent)
+        return [name] + caption
     }
 
     /// A node's caption: its name (relative to its module), shape and dtype, details.
@@ -94,6 +102,12 @@ struct DotWriter {
         "[" + attributes.map { "\($0.0)=\(quoted($0.1))" }.joined(separator: ", ") + "]"
     }
 
+    /// A DOT string of `lines`, each left-justified (`\\l` ends every line).
+    static func leftJustified(_ lines: [String]) -> String {
+        let body = lines.map { String(quoted($0).dropFirst().dropLast()) }
+        return "\"" + body.map { $0 + "\\l" }.joined() + "\""
+    }
+
     /// A DOT double-quoted string; newlines become centred line breaks (`\n`).
     static func quoted(_ text: String) -> String {
         var result = "\""
@@ -117,6 +131,8 @@ struct ClusterTree {
     var children: [String: [String]] = [:]
     /// Node ids directly inside each path.
     var nodes: [String: [Int]] = [:]
+    /// Same-rank rows directly inside each path.
+    var rows: [String: [[Int]]] = [:]
 
     init(model: GraphModel) {
         var known = Set<String>()
@@ -127,6 +143,10 @@ struct ClusterTree {
                 parent = level
             }
             nodes[node.modulePath, default: []].append(node.id)
+        }
+        for row in model.rows {
+            guard let first = row.first else { continue }
+            rows[model.nodes[first].modulePath, default: []].append(row)
         }
     }
 }

@@ -76,6 +76,7 @@ extension GraphModel {
             var dtype: String?
             var requiresGrad: Bool
             var subPath: String
+            var details: [String]
         }
         struct Link: Equatable, Comparable {
             var source: Int
@@ -97,7 +98,8 @@ extension GraphModel {
             return BlockSignature.Member(
                 label: ModulePath.relative(node.label, to: blockPath), kind: node.kind,
                 shape: node.shape, dtype: node.dtype, requiresGrad: node.requiresGrad,
-                subPath: ModulePath.relative(node.modulePath, to: blockPath))
+                subPath: ModulePath.relative(node.modulePath, to: blockPath),
+                details: node.details)
         }
         var links: [BlockSignature.Link] = []
         for edge in edges {
@@ -115,6 +117,7 @@ extension GraphModel {
     ) -> GraphModel {
         var result = GraphModel(title: title)
         result.clusterLabels = labels
+        result.clusterCaptions = clusterCaptions  // removed blocks' clusters are never drawn
         var newID: [Int: Int] = [:]
         for node in nodes where !removed.contains(node.id) {
             var details = node.details
@@ -128,6 +131,10 @@ extension GraphModel {
         for node in nodes where node.isOutput {
             if let id = newID[representative[node.id]] { result.markOutput(id) }
         }
+        for row in rows {
+            let kept = row.compactMap { removed.contains($0) ? nil : newID[$0] }
+            if kept.count == row.count { result.addRow(kept) }
+        }
         var seen = Set<GraphEdge>()
         for edge in edges {
             guard let source = newID[representative[edge.source]],
@@ -138,6 +145,8 @@ extension GraphModel {
                 || representative[edge.target] != edge.target
             var kind = edge.kind
             var label = edge.label
+            // Layout-only edges between copies would pull the kept block upside down.
+            if crossesCopies, source >= target, edge.kind != .data { continue }
             if source >= target, crossesCopies, edge.kind == .data {
                 // One copy feeding the next now points back into the kept block.
                 kind = .repeated

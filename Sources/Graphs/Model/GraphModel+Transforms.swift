@@ -9,6 +9,7 @@ extension GraphModel {
     /// no clusters at all. Cost: O(nodes).
     public func limitingDepth(_ depth: Int) -> GraphModel {
         var result = self
+        result.dropRows()  // nodes of a row may land in different clusters' ancestors
         for node in nodes {
             let path = ModulePath.truncated(node.modulePath, toDepth: max(depth, 0))
             if path != node.modulePath { result.setModulePath(path, of: node.id) }

@@ -14,6 +14,13 @@ public struct GraphModel: Sendable, Equatable {
     /// Cluster captions that replace the default (the module path), keyed by module path.
     /// Collapsing repeated blocks writes `model.layers.0-7 ×8` here.
     public var clusterLabels: [String: String] = [:]
+    /// Extra caption lines under a cluster's label, keyed by module path (the module's
+    /// type and parameter count in `graph(model)`).
+    public var clusterCaptions: [String: [String]] = [:]
+
+    /// Groups of nodes drawn side by side, left to right in the given order (sibling
+    /// leaf modules in `graph(model)`). Each group's nodes share one module path.
+    public private(set) var rows: [[Int]] = []
 
     /// An empty graph with an optional caption.
     public init(title: String? = nil) {
@@ -55,6 +62,20 @@ public struct GraphModel: Sendable, Equatable {
     ) {
         guard nodes.indices.contains(source), nodes.indices.contains(target) else { return }
         edges.append(GraphEdge(source: source, target: target, label: label, kind: kind))
+    }
+
+    /// Asks for `ids` (nodes of one module path) to be drawn on one rank, in this order.
+    public mutating func addRow(_ ids: [Int]) {
+        let valid = ids.filter { nodes.indices.contains($0) }
+        guard valid.count > 1,
+            Set(valid.map { nodes[$0].modulePath }).count == 1
+        else { return }
+        rows.append(valid)
+    }
+
+    /// Forgets every row request.
+    mutating func dropRows() {
+        rows = []
     }
 
     /// Replaces a node's module path (used by the depth and collapse transforms).
@@ -122,8 +143,10 @@ public struct GraphEdge: Sendable, Equatable, Hashable {
         case gradient
         /// One collapsed block feeding the next copy of itself.
         case repeated
-        /// Containment or ordering in an architecture graph.
-        case structure
+        /// An adapter attached to the module it modifies (architecture graphs).
+        case attachment
+        /// An invisible edge that only stacks modules in declaration order.
+        case ordering
     }
 
     /// The source node's id.
