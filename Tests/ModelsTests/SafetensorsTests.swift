@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Models
+import Tensors
 
 /// The absolute path of a file under Tests/Fixtures/.
 func formatsFixture(_ relative: String) -> String {
@@ -180,5 +181,42 @@ struct ExpectedTensor {
         let folder = try formatsTemporaryFolder()
         #expect(throws: SafetensorsError.self) { try SafetensorsWriter.write(wrongSize, to: folder + "/bad.safetensors") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+}
+
+@Suite struct SafetensorsTensorTests {
+    @Test func storedDTypesWrapWithoutCopyingOthersConvert() throws {
+        let file = try SafetensorsFile(path: formatsFixture("formats/safetensors/all_dtypes.safetensors"))
+        let bf16 = try file.tensor("bf16")
+        #expect(bf16.dtype == .bfloat16)
+        #expect(bf16.shape == [2, 2])
+        #expect(bf16.storage.isReadOnly)
+        #expect(bf16.scalars == [1.5, -2.0, 0.25, 299_008.0])
+        #expect(bf16.name == "bf16")
+        let mapped = file.storage.bytes
+        #expect(bf16.storage.baseAddress == UnsafeMutableRawPointer(mutating: try file.bytes(of: "bf16").baseAddress))
+        #expect(mapped.count > 0)
+        let copied = try file.tensor("f32", copy: true)
+        #expect(!copied.storage.isReadOnly)
+        #expect(copied.scalars == (try file.floats(of: "f32")))
+        let f64 = try file.tensor("f64")
+        #expect(f64.dtype == .float32)
+        #expect(f64.scalars == [0.5, -1.25, 3.0, 1e-3, 2.5e10, -0.0])
+        let u8 = try file.tensor("u8")
+        #expect(u8.dtype == .int64)
+        #expect(u8.scalars == [0, 128, 255])
+        #expect(try file.tensor("scalar").shape == [])
+        #expect(try file.tensor("empty").shape == [0, 4])
+    }
+
+    @Test func tensorsWriteAndReadBack() throws {
+        let a = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        let ids = try Tensor(ids: [5, -1, 7], dtype: .int32)
+        let folder = try formatsTemporaryFolder()
+        try SafetensorsWriter.write(tensors: ["a": a, "ids": ids], to: folder + "/t.safetensors")
+        let file = try SafetensorsFile(path: folder + "/t.safetensors")
+        #expect(try file.tensor("a").scalars == [1, 2, 3, 4, 5, 6])
+        #expect(try file.info("ids").dtype == .i32)
+        #expect(try file.int64s(of: "ids") == [5, -1, 7])
     }
 }
