@@ -213,3 +213,48 @@ public struct RotaryFrequencies: Equatable, Sendable {
         return (frequencies, attention)
     }
 }
+
+// MARK: - From config.json
+
+extension RotaryScaling {
+    /// The scaling a parsed `rope_parameters` / `rope_scaling` describes (nil: none).
+    /// Fields the config leaves out take transformers' defaults (llama3's factors 1 and
+    /// 4 and 8192 positions; yarn's original length is `max_position_embeddings`).
+    public init(_ scaling: RopeScaling?, maxPositionEmbeddings: Int) {
+        guard let scaling else {
+            self = .none
+            return
+        }
+        switch scaling.kind {
+        case .linear: self = .linear(factor: scaling.factor)
+        case .dynamic: self = .dynamic(factor: scaling.factor)
+        case .llama3:
+            self = .llama3(
+                Llama3(
+                    factor: scaling.factor, lowFrequencyFactor: scaling.lowFrequencyFactor ?? 1,
+                    highFrequencyFactor: scaling.highFrequencyFactor ?? 4,
+                    originalMaxPositionEmbeddings: scaling.originalMaxPositionEmbeddings ?? 8192))
+        case .yarn:
+            self = .yarn(
+                Yarn(
+                    factor: scaling.factor,
+                    originalMaxPositionEmbeddings: scaling.originalMaxPositionEmbeddings
+                        ?? maxPositionEmbeddings,
+                    attentionFactor: scaling.attentionFactor, betaFast: scaling.betaFast,
+                    betaSlow: scaling.betaSlow, mscale: scaling.mscale,
+                    mscaleAllDim: scaling.mscaleAllDim, truncate: scaling.truncate ?? true))
+        }
+    }
+}
+
+extension RotaryFrequencies {
+    /// The frequencies of a model's config for a call whose largest position is
+    /// `sequenceLength - 1` (only dynamic scaling depends on it).
+    public init(config: ModelConfig, sequenceLength: Int = 0) {
+        self.init(
+            scaling: RotaryScaling(
+                config.ropeScaling, maxPositionEmbeddings: config.maxPositionEmbeddings),
+            theta: config.ropeTheta, dimension: config.headDim,
+            maxPositionEmbeddings: config.maxPositionEmbeddings, sequenceLength: sequenceLength)
+    }
+}
