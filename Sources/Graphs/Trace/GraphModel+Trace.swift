@@ -1,0 +1,135 @@
+import Foundation
+import Tensors
+
+// MARK: - graph(value): the tape behind a tensor
+
+extension GraphModel {
+    /// The graph of the operations that produced `root`, read from the autograd tape.
+    ///
+    /// Walks from `root` through each tensor's `producer` and its inputs (every input,
+    /// not only those that require grad, so frozen weights and data appear). One node per
+    /// distinct tensor, numbered in post-order (inputs before users), so the numbering
+    /// depends only on the computation. Op nodes carry the op's label, output shape,
+    /// dtype and module scope; leaves become parameters (trainable, frozen, or adapter
+    /// parameters by name: `lora_`, `magnitude`, `router`), inputs or constants, placed
+    /// in the module of the first op that uses them. Edges that cross between blocks
+    /// (`model.embed_tokens` → `model.layers.0`) are labelled with the shape they carry.
+    ///
+    /// - Parameters:
+    ///   - root: the tensor to draw (typically the loss).
+    ///   - title: the caption; by default a one-element tensor shows its value.
+    /// - Complexity: O(tensors + edges) in the traced graph.
+    public init(tracing root: Tensor, title: String? = nil) {
+        self.init()
+        let order = Self.postOrder(from: root)
+        var id: [ObjectIdentifier: Int] = [:]
+        let firstUserScope = Self.firstUserScopes(order)
+        for tensor in order {
+            let key = ObjectIdentifier(tensor)
+            id[key] = addTraced(tensor, scope: firstUserScope[key] ?? "")
+        }
+        for tensor in order {
+            guard let node = tensor.producer, let target = id[ObjectIdentifier(tensor)] else {
+                continue
+            }
+            for input in node.inputs {
+                guard let source = id[ObjectIdentifier(input)] else { continue }
+                addEdge(from: source, to: target, label: crossingLabel(source, target))
+            }
+        }
+        if let rootID = id[ObjectIdentifier(root)] { markOutput(rootID) }
+        self.title = title ?? Self.defaultTitle(for: root)
+    }
+
+    /// Every tensor reachable from `root`, inputs before their users (iterative DFS, so
+    /// deep graphs cannot overflow the stack).
+    private static func postOrder(from root: Tensor) -> [Tensor] {
+        var order: [Tensor] = []
+        var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        var stack: [(Tensor, Int)] = [(root, 0)]
+        while let (tensor, next) = stack.popLast() {
+            let inputs = tensor.producer?.inputs ?? []
+            if next < inputs.count {
+                stack.append((tensor, next + 1))
+                let input = inputs[next]
+                if visited.insert(ObjectIdentifier(input)).inserted { stack.append((input, 0)) }
+            } else {
+                order.append(tensor)
+            }
+        }
+        return order
+    }
+
+    /// For each leaf, the module scope of the first op (in order) that reads it.
+    private static func firstUserScopes(_ order: [Tensor]) -> [ObjectIdentifier: String] {
+        var scopes: [ObjectIdentifier: String] = [:]
+        for tensor in order {
+            guard let node = tensor.producer else { continue }
+            for input in node.inputs where input.producer == nil {
+                let key = ObjectIdentifier(input)
+                if scopes[key] == nil { scopes[key] = node.scope }
+            }
+        }
+        return scopes
+    }
+
+    /// Adds the node for one tensor of the trace.
+    private mutating func addTraced(_ tensor: Tensor, scope: String) -> Int {
+        let dtype = Self.shortName(tensor.dtype)
+        if let node = tensor.producer {
+            return addNode(
+                label: node.label, kind: .op, shape: tensor.shape, dtype: dtype,
+                requiresGrad: tensor.requiresGrad, modulePath: node.scope)
+        }
+        let name = tensor.name
+        if tensor.isParameter || tensor.requiresGrad {
+            let label = name ?? (tensor.isParameter ? "parameter" : "leaf")
+            let kind: GraphNode.Kind =
+                AdapterNames.isAdapter(label)
+                ? .adapterParameter(trainable: tensor.requiresGrad)
+                : .parameter(trainable: tensor.requiresGrad)
+            return addNode(
+                label: label, kind: kind, shape: tensor.shape, dtype: dtype,
+                requiresGrad: tensor.requiresGrad, modulePath: scope)
+        }
+        if name == nil, tensor.count == 1, let value = try? tensor.item() {
+            return addNode(label: Self.format(value), kind: .constant, modulePath: scope)
+        }
+        // Unnamed: data, or a value computed without grad (so not on the tape).
+        return addNode(label: name ?? "tensor", kind: .input, shape: tensor.shape, dtype: dtype)
+    }
+
+    /// The shape an edge carries when it crosses from one block to another (compared at
+    /// two levels: `model.layers.0` vs `model.norm`), else nil.
+    private func crossingLabel(_ source: Int, _ target: Int) -> String? {
+        let from = nodes[source]
+        let to = nodes[target]
+        guard from.kind == .op, let shape = from.shape,
+            ModulePath.truncated(from.modulePath, toDepth: 2)
+                != ModulePath.truncated(to.modulePath, toDepth: 2)
+        else { return nil }
+        return shape.isEmpty ? "scalar" : "[" + shape.map(String.init).joined(separator: ", ") + "]"
+    }
+
+    private static func defaultTitle(for root: Tensor) -> String? {
+        guard root.count == 1, let value = try? root.item() else { return nil }
+        return "\(root.name ?? "value") = \(String(format: "%.4f", Double(value)))"
+    }
+
+    /// A compact number for constant nodes: `2`, `0.5`, `1e-05`.
+    private static func format(_ value: Float) -> String {
+        if value == value.rounded(), Swift.abs(value) < 1e6 { return String(Int(value)) }
+        return String(format: "%g", Double(value))
+    }
+
+    /// `f32`, `bf16`, `i64` ... as graphs print them.
+    static func shortName(_ dtype: DType) -> String {
+        switch dtype {
+        case .float32: return "f32"
+        case .float16: return "f16"
+        case .bfloat16: return "bf16"
+        case .int64: return "i64"
+        case .int32: return "i32"
+        }
+    }
+}
