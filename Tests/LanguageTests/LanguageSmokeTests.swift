@@ -1,6 +1,0 @@
-import Testing
-@testable import Language
-
-@Test func languageModuleLinks() {
-    #expect(String(describing: LanguageModule.self) == "LanguageModule")
-}
