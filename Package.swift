@@ -29,7 +29,7 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "Tensors", dependencies: ["CBLAS"]),
-        .target(name: "Models", dependencies: ["Tensors"]),
+        .target(name: "Models", dependencies: ["Tensors"], exclude: ["Embedded/tiny"]),
         .target(name: "Tuning", dependencies: ["Models", "Tensors"]),
         .target(name: "Graphs", dependencies: ["Tensors", "CGraphviz"]),
         .target(name: "Language"),
