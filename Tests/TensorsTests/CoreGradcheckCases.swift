@@ -3,7 +3,7 @@ import TestSupport
 
 /// Gradient-check cases of the core ops, at least one per differentiable op.
 enum CoreGradcheckCases {
-    static let cases: [GradcheckCase] = elementwise + reductions + shapes + products
+    static let cases: [GradcheckCase] = elementwise + reductions + shapes + products + selection
 
     static let elementwise: [GradcheckCase] = [
         GradcheckCase("add", "same shape", inputs: [.random([2, 3]), .random([2, 3])]),
@@ -67,4 +67,30 @@ enum CoreGradcheckCases {
         GradcheckCase("matmul", "batched broadcast", inputs: [.random([2, 1, 2, 3]), .random([3, 3, 2])]),
         GradcheckCase("matmul", "batch times matrix", inputs: [.random([2, 3, 4]), .random([4, 2])]),
     ]
+
+    static let selection: [GradcheckCase] = [
+        GradcheckCase(
+            "index_select", "repeats", inputs: [.random([3, 2]), .constant(ids([2, 0, 2]))],
+            attributes: ["dim": .int(0)]),
+        GradcheckCase(
+            "gather", "dim 1", inputs: [.random([3, 2]), .constant(ids([1, 0, 0, 0, 1, 1], shape: [3, 2]))],
+            attributes: ["dim": .int(1)]),
+        GradcheckCase(
+            "where", "broadcast",
+            inputs: [.constant(mask([1, 0, 1], shape: [3])), .random([2, 3]), .random([1])]),
+        GradcheckCase("softmax", "last dim", inputs: [.random([2, 4], low: -2, high: 2)], attributes: ["dim": .int(-1)]),
+        GradcheckCase("softmax", "dim 0", inputs: [.random([3, 2], low: -2, high: 2)], attributes: ["dim": .int(0)]),
+        GradcheckCase("log_softmax", "last dim", inputs: [.random([2, 4], low: -2, high: 2)], attributes: ["dim": .int(1)]),
+        GradcheckCase("log_softmax", "middle dim", inputs: [.random([2, 3, 2])], attributes: ["dim": .int(1)]),
+        GradcheckCase(
+            "dropout", "p 0.5", inputs: [.random([4, 4])], attributes: ["p": .float(0.5), "seed": .int(1234)]),
+    ]
+
+    static func ids(_ values: [Int], shape: [Int]? = nil) -> Tensor {
+        (try? Tensor(ids: values, shape: shape)) ?? Tensor([])
+    }
+
+    static func mask(_ values: [Float], shape: [Int]) -> Tensor {
+        (try? Tensor(shape: shape, scalars: values)) ?? Tensor([])
+    }
 }

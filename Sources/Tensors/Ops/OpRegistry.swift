@@ -7,6 +7,8 @@ public enum OpRegistry {
         ops += OpSpec.reductionOps
         ops.append(OpSpec.matmul)
         ops += OpSpec.shapeOps
+        ops += OpSpec.indexingOps
+        ops += [OpSpec.softmax, OpSpec.logSoftmax, OpSpec.dropout]
         ops += FusedOps.all
         return ops
     }()

@@ -4,30 +4,45 @@ import Synchronization
 /// Process-wide settings of the tensor engine: the interrupt flag checked at every op,
 /// the thread count (LFS_THREADS) and the op observer a profiler plugs in.
 public enum TensorRuntime {
-    private static let interruptFlag = Atomic<Bool>(false)
     private static let threads = Atomic<Int>(initialThreadCount())
     private static let observerBox = Mutex<OpObserver?>(nil)
     private static let hasObserver = Atomic<Bool>(false)
 
     // MARK: Interruption
 
-    /// Asks the running computation to stop at its next op (safe from a signal handler's
-    /// thread). The op throws `TensorError.interrupted` and clears the flag.
-    public static func requestInterrupt() { interruptFlag.store(true, ordering: .relaxed) }
+    /// The flag Ctrl-C sets for the whole process.
+    public static let processInterrupt = InterruptFlag()
 
-    /// Whether an interrupt is pending.
-    public static var isInterruptRequested: Bool { interruptFlag.load(ordering: .relaxed) }
+    /// The flag ops check: the process flag, unless a task installed its own with
+    /// `withInterruptFlag` (tests do, so they cannot stop each other's ops).
+    @TaskLocal static var activeInterrupt: InterruptFlag = processInterrupt
+
+    /// Asks the running computation to stop at its next op (callable from any thread,
+    /// such as a signal-handling one). The op throws `TensorError.interrupted` and
+    /// clears the flag.
+    public static func requestInterrupt() { processInterrupt.request() }
+
+    /// Whether an interrupt is pending on the active flag.
+    public static var isInterruptRequested: Bool { activeInterrupt.isRequested }
 
     /// Clears a pending interrupt (the REPL does this before running a new input).
-    public static func clearInterrupt() { interruptFlag.store(false, ordering: .relaxed) }
+    public static func clearInterrupt() { activeInterrupt.clear() }
 
-    /// Throws `TensorError.interrupted` (and clears the flag) when an interrupt is pending.
-    /// Long kernels may call this between rows.
+    /// Throws `TensorError.interrupted` (and clears the flag) when an interrupt is
+    /// pending. Every op dispatch calls it; long kernels may call it between rows.
     public static func checkInterrupt() throws {
-        if interruptFlag.load(ordering: .relaxed) {
-            interruptFlag.store(false, ordering: .relaxed)
+        let flag = activeInterrupt
+        if flag.isRequested {
+            flag.clear()
             throw TensorError.interrupted
         }
+    }
+
+    /// Runs `body` with ops checking `flag` instead of the process flag.
+    public static func withInterruptFlag<R>(_ flag: InterruptFlag, _ body: () throws -> R) rethrows
+        -> R
+    {
+        try $activeInterrupt.withValue(flag, operation: body)
     }
 
     // MARK: Threads
@@ -96,3 +111,18 @@ public struct OpEvent: Sendable {
 
 /// A function called after each op's forward (for profiling).
 public typealias OpObserver = @Sendable (OpEvent) -> Void
+
+/// An atomic "please stop" flag checked at every op dispatch.
+public final class InterruptFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    /// A cleared flag.
+    public init() {}
+
+    /// Sets the flag.
+    public func request() { flag.store(true, ordering: .relaxed) }
+    /// Clears the flag.
+    public func clear() { flag.store(false, ordering: .relaxed) }
+    /// Whether the flag is set.
+    public var isRequested: Bool { flag.load(ordering: .relaxed) }
+}
