@@ -31,8 +31,6 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
     case readOnlyStorage(op: String)
     /// The computation was stopped by `TensorRuntime.requestInterrupt()` (Ctrl-C).
     case interrupted
-    /// A request this build does not implement yet.
-    case unimplemented(op: String, what: String)
 
     /// A one-line message for the user.
     public var description: String {
@@ -70,8 +68,6 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(op): the tensor wraps read-only memory and cannot be written"
         case .interrupted:
             return "interrupted"
-        case .unimplemented(let op, let what):
-            return "\(op): \(what) is not implemented"
         }
     }
 }

@@ -87,7 +87,7 @@ public struct TensorFormatter: Sendable {
         if dim == shape.count - 1 {
             let items = indices.map { $0 < 0 ? " ..." : style.format(values[base + $0], padded: true) }
             let itemWidth = style.width + 2
-            let perLine = Swift.max(1, (lineWidth - indent - dim - 1) / Swift.max(itemWidth, 1))
+            let perLine = Swift.max(1, (lineWidth - indent - dim) / Swift.max(itemWidth, 1))
             var lines: [String] = []
             var start = 0
             while start < items.count {
@@ -132,7 +132,9 @@ struct ElementStyle {
             mode = (maximum / Swift.max(minimum, .leastNonzeroMagnitude) > 1000 || maximum > 1e8 || minimum < 1e-4)
                 && !magnitudes.isEmpty ? .scientific : .fixed
         }
-        width = values.map { format($0, padded: false).count }.max() ?? 1
+        // As PyTorch: the column width comes from the non-zero finite values (integers: all).
+        let sized = dtype.isFloatingPoint ? finite.filter { $0 != 0 } : values
+        width = sized.map { format($0, padded: false).count }.max() ?? 1
     }
 
     func format(_ value: Float, padded: Bool) -> String {
