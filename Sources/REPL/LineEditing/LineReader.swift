@@ -30,13 +30,16 @@ public final class PlainLineReader: LineReader {
     /// Creates a reader of standard input.
     public init() {}
 
+    /// Reads one line (see ``LineReader``).
     public func readLine(prompt: String) -> LineInput {
         guard let line = Swift.readLine(strippingNewline: true) else { return .end }
         return .line(line)
     }
 
+    /// Records an entered line (see ``LineReader``).
     public func addHistory(_ line: String) {}
 
+    /// Whether this reader talks to a terminal (see ``LineReader``).
     public var isInteractive: Bool { false }
 }
 

@@ -37,6 +37,7 @@ public final class ReadlineReader: LineReader {
         }
     }
 
+    /// Reads one line (see ``LineReader``).
     public func readLine(prompt: String) -> LineInput {
         ReadlineBridge.cancelled = false
         guard let raw = readline(prompt) else {
@@ -51,12 +52,14 @@ public final class ReadlineReader: LineReader {
         return .line(String(cString: raw))
     }
 
+    /// Records an entered line (see ``LineReader``).
     public func addHistory(_ line: String) {
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         add_history(line)
         if let historyPath { append_history(1, historyPath) }
     }
 
+    /// Whether this reader talks to a terminal (see ``LineReader``).
     public var isInteractive: Bool { true }
 }
 
@@ -73,16 +76,14 @@ enum ReadlineBridge {
     /// Inside a string, or after `:load`, only quotes and white space break a path.
     nonisolated(unsafe) static let pathBreaks = UnsafePointer(strdup(" \t\n\"'"))
 
-    /// Reads one byte; on Ctrl-C (a read interrupted with the flag set) it marks the
-    /// line cancelled, shows `^C`, and returns a newline so readline hands the line back.
+    /// Reads one byte, waking every 100 ms to look at the Ctrl-C flag: the signal may be
+    /// delivered to another thread (OpenBLAS's, the interpreter's), so an interrupted
+    /// `read` cannot be relied on. On Ctrl-C it marks the line cancelled, shows `^C`, and
+    /// returns a newline so readline hands the line back.
     static let getCharacter: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { stream in
         let descriptor = stream.map { fileno($0) } ?? 0
         var byte: UInt8 = 0
         while true {
-            let count = read(descriptor, &byte, 1)
-            if count == 1 { return Int32(byte) }
-            if count == 0 { return EOF }
-            guard errno == EINTR else { return EOF }
             if InterruptController.takePending() {
                 cancelled = true
                 lfs_rl_set_point(lfs_rl_end())
@@ -90,6 +91,14 @@ enum ReadlineBridge {
                 _ = "^C".withCString { write(1, $0, 2) }
                 return 10
             }
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, 100)
+            if ready < 0 && errno != EINTR { return EOF }
+            if ready <= 0 { continue }
+            let count = read(descriptor, &byte, 1)
+            if count == 1 { return Int32(byte) }
+            if count == 0 { return EOF }
+            if errno != EINTR && errno != EAGAIN { return EOF }
         }
     }
 

@@ -73,6 +73,8 @@ public final class REPLSession {
         InterruptController.beginComputation()
         let result = engine.evaluate(source)
         InterruptController.endComputation()
+        // The terminal echoed `^C` where the cursor was; start the report on a new line.
+        if InterruptController.takePending() && reader.isInteractive { writeOutput("\n") }
         show(result)
     }
 

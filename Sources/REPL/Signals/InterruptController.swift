@@ -41,6 +41,11 @@ public enum InterruptController {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        // A parent may have started lfs with SIGINT blocked; Ctrl-C must reach it.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 
     /// Marks the start of a computation: clears a stale Ctrl-C and arms the

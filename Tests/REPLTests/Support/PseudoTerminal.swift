@@ -33,6 +33,8 @@ final class PseudoTerminal {
     private static let setPtyLock = UInt(0x4004_5431)  // TIOCSPTLCK
     private static let getPtyNumber = UInt(0x8004_5430)  // TIOCGPTN
     private static let spawnSetSession: Int16 = 0x80  // POSIX_SPAWN_SETSID
+    private static let spawnSetSignalDefaults: Int16 = 0x04  // POSIX_SPAWN_SETSIGDEF
+    private static let spawnSetSignalMask: Int16 = 0x08  // POSIX_SPAWN_SETSIGMASK
 
     /// Starts `executable` with `arguments` in a fresh pseudo-terminal.
     /// - Parameter environment: variables set on top of the test's environment.
@@ -55,7 +57,17 @@ final class PseudoTerminal {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Self.spawnSetSession)
+        // The test runner may block or ignore SIGINT; the child must get a clean slate,
+        // as a shell gives it, or Ctrl-C would never arrive.
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(
+            &attributes, Self.spawnSetSession | Self.spawnSetSignalMask | Self.spawnSetSignalDefaults)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,2 +1,0 @@
-/// Builtins: binds Tensors, Models, Tuning and Graphs into the language. Not implemented yet.
-public enum BuiltinsModule {}

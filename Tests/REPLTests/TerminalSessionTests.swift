@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// The REPL driven for real: the built `lfs` in a pseudo-terminal, keystrokes in, screen
+/// text out. Every wait is bounded and the child is killed at the end.
+@Suite(.serialized) struct TerminalSessionTests {
+    /// A fresh history file per test, so sessions never share state with the user's.
+    static func temporaryHistory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("lfs-history-\(UUID().uuidString)").path
+    }
+
+    static func start(history: String = temporaryHistory()) throws -> PseudoTerminal {
+        let binary = try #require(LFSBinary.path, "build lfs first (swift build --build-tests)")
+        let terminal = try PseudoTerminal(executable: binary, environment: ["LFS_HISTORY": history])
+        #expect(terminal.waitFor("lfs> "), "no prompt; output: \(terminal.output)")
+        return terminal
+    }
+
+    @Test func multiLineInputUsesTheContinuationPrompt() throws {
+        let terminal = try Self.start()
+        defer { terminal.close() }
+        terminal.send("fn twice(x) {\r")
+        #expect(terminal.waitFor("...> "))
+        terminal.send("x * 2\r")
+        terminal.send("}\r")
+        let mark = terminal.mark
+        terminal.send("twice(21)\r")
+        #expect(terminal.waitFor("42", after: mark), "output: \(terminal.tail(from: mark))")
+    }
+
+    @Test func completesAMemberAfterADot() throws {
+        let terminal = try Self.start()
+        defer { terminal.close() }
+        terminal.send("let t = zeros([2, 3])\r")
+        #expect(terminal.waitFor("lfs> ", after: terminal.mark))
+        let mark = terminal.mark
+        // `t.sha` + TAB completes to `t.shape`, whose value shows the completion happened.
+        terminal.send("t.sha\t\r")
+        #expect(terminal.waitFor("[2, 3]", after: mark), "output: \(terminal.tail(from: mark))")
+    }
+
+    @Test func completesALabelInsideACall() throws {
+        let terminal = try Self.start()
+        defer { terminal.close() }
+        terminal.send("fn scale(x, factor: 1) { x * factor }\r")
+        #expect(terminal.waitFor("lfs> ", after: terminal.mark))
+        let mark = terminal.mark
+        // `fac` + TAB completes to the label `factor: `.
+        terminal.send("scale(7, fac\t6)\r")
+        #expect(terminal.waitFor("42", after: mark), "output: \(terminal.tail(from: mark))")
+    }
+
+    @Test func historySurvivesIntoTheNextSession() throws {
+        let history = Self.temporaryHistory()
+        defer { try? FileManager.default.removeItem(atPath: history) }
+        let first = try Self.start(history: history)
+        first.send("print(1000 + 234)\r")
+        #expect(first.waitFor("1234"))
+        first.send("\u{04}")
+        #expect(first.waitForExit() == 0)
+        first.close()
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(saved.contains("print(1000 + 234)"))
+
+        let second = try Self.start(history: history)
+        defer { second.close() }
+        let mark = second.mark
+        second.send("\u{1b}[A\r")  // Up arrow recalls the last entry; Enter runs it again.
+        #expect(second.waitFor("1234", after: mark), "output: \(second.tail(from: mark))")
+    }
+
+    @Test func ctrlCStopsALoopAndKeepsBindings() throws {
+        let terminal = try Self.start()
+        defer { terminal.close() }
+        terminal.send("var kept = 41\r")
+        #expect(terminal.waitFor("lfs> ", after: terminal.mark))
+        var mark = terminal.mark
+        terminal.send("while true { kept = kept }\r")
+        #expect(terminal.waitFor("while true", after: mark))
+        usleep(300_000)
+        terminal.send("\u{03}")
+        #expect(terminal.waitFor("interrupted", after: mark), "output: \(terminal.tail(from: mark))")
+        #expect(terminal.waitFor("lfs> ", after: mark))
+        mark = terminal.mark
+        terminal.send("kept + 1\r")
+        #expect(terminal.waitFor("42", after: mark), "output: \(terminal.tail(from: mark))")
+    }
+
+    @Test func ctrlCAtThePromptClearsTheLine() throws {
+        let terminal = try Self.start()
+        defer { terminal.close() }
+        terminal.send("this is not code")
+        #expect(terminal.waitFor("not code"))
+        var mark = terminal.mark
+        terminal.send("\u{03}")
+        #expect(terminal.waitFor("^C", after: mark))
+        #expect(terminal.waitFor("lfs> ", after: mark))
+        mark = terminal.mark
+        terminal.send("6 * 7\r")
+        #expect(terminal.waitFor("42", after: mark))
+        #expect(!terminal.tail(from: mark).contains("error"))
+    }
+
+    @Test func ctrlDLeaves() throws {
+        let terminal = try Self.start()
+        defer { terminal.close() }
+        terminal.send("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func errorsAbortOnlyTheCurrentInput() throws {
+        let terminal = try Self.start()
+        defer { terminal.close() }
+        terminal.send("let a = 5\r")
+        #expect(terminal.waitFor("lfs> ", after: terminal.mark))
+        var mark = terminal.mark
+        terminal.send("a + undefined_name\r")
+        #expect(terminal.waitFor("error", after: mark))
+        #expect(terminal.waitFor("lfs> ", after: mark))
+        mark = terminal.mark
+        terminal.send("a * 2\r")
+        #expect(terminal.waitFor("10", after: mark))
+    }
+}
