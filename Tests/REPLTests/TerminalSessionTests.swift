@@ -31,8 +31,7 @@ import Testing
     @Test func completesAMemberAfterADot() throws {
         let terminal = try Self.start()
         defer { terminal.close() }
-        terminal.send("let t = zeros([2, 3])\r")
-        #expect(terminal.waitFor("lfs> ", after: terminal.mark))
+        terminal.enter("let t = zeros([2, 3])")
         let mark = terminal.mark
         // `t.sha` + TAB completes to `t.shape`, whose value shows the completion happened.
         terminal.send("t.sha\t\r")
@@ -42,8 +41,7 @@ import Testing
     @Test func completesALabelInsideACall() throws {
         let terminal = try Self.start()
         defer { terminal.close() }
-        terminal.send("fn scale(x, factor: 1) { x * factor }\r")
-        #expect(terminal.waitFor("lfs> ", after: terminal.mark))
+        terminal.enter("fn scale(x, factor: 1) { x * factor }")
         let mark = terminal.mark
         // `fac` + TAB completes to the label `factor: `.
         terminal.send("scale(7, fac\t6)\r")
@@ -54,8 +52,12 @@ import Testing
         let history = Self.temporaryHistory()
         defer { try? FileManager.default.removeItem(atPath: history) }
         let first = try Self.start(history: history)
+        let printed = first.mark
         first.send("print(1000 + 234)\r")
-        #expect(first.waitFor("1234"))
+        #expect(first.waitFor("1234", after: printed))
+        // Ctrl-D once readline has the terminal again (typed ahead, the line
+        // discipline would take it as its own end-of-file).
+        #expect(first.waitFor("lfs> ", after: first.lastMatchEnd))
         first.send("\u{04}")
         #expect(first.waitForExit() == 0)
         first.close()
@@ -72,8 +74,7 @@ import Testing
     @Test func ctrlCStopsALoopAndKeepsBindings() throws {
         let terminal = try Self.start()
         defer { terminal.close() }
-        terminal.send("var kept = 41\r")
-        #expect(terminal.waitFor("lfs> ", after: terminal.mark))
+        terminal.enter("var kept = 41")
         var mark = terminal.mark
         terminal.send("while true { kept = kept }\r")
         #expect(terminal.waitFor("while true", after: mark))
@@ -111,8 +112,7 @@ import Testing
     @Test func errorsAbortOnlyTheCurrentInput() throws {
         let terminal = try Self.start()
         defer { terminal.close() }
-        terminal.send("let a = 5\r")
-        #expect(terminal.waitFor("lfs> ", after: terminal.mark))
+        terminal.enter("let a = 5")
         var mark = terminal.mark
         terminal.send("a + undefined_name\r")
         #expect(terminal.waitFor("error", after: mark))

@@ -25,6 +25,8 @@ final class PseudoTerminal {
     private let master: Int32
     /// Everything the child wrote so far.
     private(set) var output = ""
+    /// The offset in ``output`` just past the text the last successful ``waitFor`` found.
+    private(set) var lastMatchEnd = 0
     private var exitStatus: Int32?
     private var isClosed = false
 
@@ -116,11 +118,25 @@ final class PseudoTerminal {
     func waitFor(_ text: String, after start: Int = 0, timeout: Double = 10) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            if tail(from: start).contains(text) { return true }
+            let tail = tail(from: start)
+            if let range = tail.range(of: text) {
+                lastMatchEnd = min(start, output.utf8.count) + tail[..<range.upperBound].utf8.count
+                return true
+            }
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { return false }
             pump(milliseconds: Int32(min(remaining, 0.2) * 1000))
         }
+    }
+
+    /// Types `line` and Enter, then waits for the next prompt.
+    /// - Returns: what appeared between the keystrokes and the prompt (echo included).
+    @discardableResult
+    func enter(_ line: String, prompt: String = "lfs> ") -> String {
+        let start = mark
+        send(line + "\r")
+        waitFor(prompt, after: start)
+        return tail(from: start)
     }
 
     /// The output from offset `start` on.
