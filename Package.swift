@@ -47,6 +47,7 @@ let package = Package(
             ]),
         .executableTarget(name: "bench-ops", dependencies: ["Tensors", "CBLAS"], path: "Sources/BenchOps"),
         .executableTarget(name: "bench-interp", dependencies: ["Language"], path: "Sources/BenchInterp"),
+        .executableTarget(name: "bench-graph", dependencies: ["Graphs", "Tensors"], path: "Sources/BenchGraph"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),

@@ -11,8 +11,8 @@ extension GraphModel {
     /// distinct tensor, numbered in post-order (inputs before users), so the numbering
     /// depends only on the computation. Op nodes carry the op's label, output shape,
     /// dtype and module scope; leaves become parameters (trainable, frozen, or adapter
-    /// parameters by name: `lora_`, `magnitude`, `router`), inputs or constants, placed
-    /// in the module of the first op that uses them. Edges that cross between blocks
+    /// parameters by name: `lora_`, `magnitude`, `router`), inputs or constants;
+    /// parameters and constants are placed in the module of the first op using them. Edges that cross between blocks
     /// (`model.embed_tokens` → `model.layers.0`) are labelled with the shape they carry.
     ///
     /// - Parameters:
@@ -88,9 +88,11 @@ extension GraphModel {
                 AdapterNames.isAdapter(label)
                 ? .adapterParameter(trainable: tensor.requiresGrad)
                 : .parameter(trainable: tensor.requiresGrad)
+            // A parameter sits in the module that uses it; a free leaf (a value the
+            // user marked requires_grad) is nobody's and stays at the top level.
             return addNode(
                 label: label, kind: kind, shape: tensor.shape, dtype: dtype,
-                requiresGrad: tensor.requiresGrad, modulePath: scope)
+                requiresGrad: tensor.requiresGrad, modulePath: tensor.isParameter ? scope : "")
         }
         if name == nil, tensor.count == 1, let value = try? tensor.item() {
             return addNode(label: Self.format(value), kind: .constant, modulePath: scope)
