@@ -3,7 +3,7 @@ import TestSupport
 
 /// Gradient-check cases of the core ops, at least one per differentiable op.
 enum CoreGradcheckCases {
-    static let cases: [GradcheckCase] = elementwise + reductions + shapes + products + selection
+    static let cases: [GradcheckCase] = elementwise + reductions + shapes + products + selection + pointwise
 
     static let elementwise: [GradcheckCase] = [
         GradcheckCase("add", "same shape", inputs: [.random([2, 3]), .random([2, 3])]),
@@ -84,6 +84,21 @@ enum CoreGradcheckCases {
         GradcheckCase("log_softmax", "middle dim", inputs: [.random([2, 3, 2])], attributes: ["dim": .int(1)]),
         GradcheckCase(
             "dropout", "p 0.5", inputs: [.random([4, 4])], attributes: ["p": .float(0.5), "seed": .int(1234)]),
+    ]
+
+    static let pointwise: [GradcheckCase] = [
+        GradcheckCase("sin", inputs: [.random([5], low: -3, high: 3)]),
+        GradcheckCase("cos", inputs: [.random([5], low: -3, high: 3)]),
+        GradcheckCase("log_sigmoid", inputs: [.values([5], [-30, -2, 0.3, 4, 25])]),
+        GradcheckCase(
+            "clamp", "both bounds", inputs: [.values([5], [-2, -0.5, 0.1, 0.7, 3])],
+            attributes: ["min": .float(-1), "max": .float(0.5)]),
+        GradcheckCase("clamp", "min only", inputs: [.values([3], [-2, 0.1, 3])], attributes: ["min": .float(0)]),
+        GradcheckCase(
+            "maximum", "broadcast", inputs: [.values([2, 2], [0.1, -0.5, 0.9, 0.2]), .values([2], [0.3, -0.1])]),
+        GradcheckCase("minimum", inputs: [.values([3], [0.1, -0.5, 0.9]), .values([3], [0.3, -0.7, 0.2])]),
+        GradcheckCase(
+            "remainder", inputs: [.random([4], low: 2.3, high: 2.6), .random([4], low: 1.0, high: 1.1)]),
     ]
 
     static func ids(_ values: [Int], shape: [Int]? = nil) -> Tensor {

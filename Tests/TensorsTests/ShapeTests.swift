@@ -116,3 +116,14 @@ import Testing
     let logs = try x.logSoftmax(dim: 1).toFloatArray()
     #expect(Swift.abs(logs[0] - (-2.4076059)) < 1e-5)
 }
+
+@Test func pointwiseOpsFollowPython() throws {
+    let a = Tensor([7, -7, 7.5, -0.5])
+    let b = Tensor([2, 2, -2, 1])
+    #expect(try a.floorDivide(b).toFloatArray() == [3, -4, -4, -1])
+    #expect(try a.remainder(b).toFloatArray() == [1, 1, -0.5, 0.5])
+    #expect(try a.clamp(min: -1, max: 1).toFloatArray() == [1, -1, 1, -0.5])
+    #expect(try a.maximum(b).toFloatArray() == [7, 2, 7.5, 1])
+    expectClose(try Tensor([-100, 0, 100]).logSigmoid().toFloatArray(), [-100, -0.6931472, 0], tolerance: 1e-6)
+    expectClose(try Tensor([0, 50]).softplus().toFloatArray(), [0.6931472, 50], tolerance: 1e-6)
+}

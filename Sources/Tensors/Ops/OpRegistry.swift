@@ -4,6 +4,7 @@ public enum OpRegistry {
     /// All ops, core first, then the fused transformer ops.
     public static let all: [OpSpec] = {
         var ops: [OpSpec] = OpSpec.elementwiseOps
+        ops += OpSpec.pointwiseOps
         ops += OpSpec.reductionOps
         ops.append(OpSpec.matmul)
         ops += OpSpec.shapeOps
