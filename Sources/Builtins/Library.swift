@@ -15,7 +15,8 @@ public protocol BuiltinDomain {
 public enum Library {
     /// The domains, in the order they are registered; later ones may use earlier ones.
     public static let domains: [any BuiltinDomain.Type] = [
-        TensorBuiltins.self
+        TensorBuiltins.self,
+        GraphBuiltins.self,
     ]
 
     /// Registers every domain's types and functions in `interpreter`.

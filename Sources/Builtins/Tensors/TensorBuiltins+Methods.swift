@@ -163,6 +163,7 @@ extension TensorBuiltins {
                 gradient = try arguments.host("gradient", as: TensorValue.self, "tensor").tensor
             }
             try tensor.backward(gradient: gradient, retainGraph: arguments.bool("retain_graph"))
+            GraphBuiltins.noteBackward(tensor)
             return .nil
         },
         method("requires_grad_", Signature(labelled: [("requires_grad", .bool(true))]),

@@ -77,8 +77,8 @@ private struct ArchitectureBuilder {
     ) -> Anchors {
         let parameters = module.graphParameters
         let isAdapterModule = AdapterNames.isAdapter(path)
-        let base = parameters.filter { !isAdapterModule && !AdapterNames.isAdapter($0.name) }
-        let adapters = parameters.filter { isAdapterModule || AdapterNames.isAdapter($0.name) }
+        let base = parameters.filter { !isAdapterModule && !$0.isAdapter }
+        let adapters = parameters.filter { isAdapterModule || $0.isAdapter }
         var details = base.map { "\($0.name) \(Self.shapeText($0))" }
         if !base.isEmpty {
             let count = base.reduce(0) { $0 + $1.count }
@@ -108,9 +108,8 @@ private struct ArchitectureBuilder {
 
     /// A parameter held directly by a module with sub-modules (a norm weight, a router).
     private mutating func addParameter(_ parameter: GraphableParameter, path: String) -> Int {
-        let isAdapter = AdapterNames.isAdapter(parameter.name)
         let kind: GraphNode.Kind =
-            isAdapter
+            parameter.isAdapter
             ? .adapterParameter(trainable: parameter.trainable)
             : .parameter(trainable: parameter.trainable)
         return graph.addNode(

@@ -75,7 +75,7 @@ extension GraphModel {
 
     /// Adds the node for one tensor of the trace.
     private mutating func addTraced(_ tensor: Tensor, scope: String) -> Int {
-        let dtype = Self.shortName(tensor.dtype)
+        let dtype = Self.dtypeName(tensor.dtype)
         if let node = tensor.producer {
             return addNode(
                 label: node.label, kind: .op, shape: tensor.shape, dtype: dtype,
@@ -124,8 +124,8 @@ extension GraphModel {
         return String(format: "%g", Double(value))
     }
 
-    /// `f32`, `bf16`, `i64` ... as graphs print them.
-    static func shortName(_ dtype: DType) -> String {
+    /// `f32`, `bf16`, `i64` ... as graphs print dtypes.
+    public static func dtypeName(_ dtype: DType) -> String {
         switch dtype {
         case .float32: return "f32"
         case .float16: return "f16"

@@ -23,13 +23,20 @@ public struct GraphableParameter: Sendable, Equatable {
     public var dtype: String
     /// Whether the optimiser updates it.
     public var trainable: Bool
+    /// Whether it belongs to an adapter (LoRA, DoRA, a router) rather than the base model.
+    public var isAdapter: Bool
 
     /// A parameter description.
-    public init(name: String, shape: [Int], dtype: String = "f32", trainable: Bool) {
+    /// - Parameter isAdapter: defaults to what the name says (`AdapterNames.isAdapter`).
+    public init(
+        name: String, shape: [Int], dtype: String = "f32", trainable: Bool,
+        isAdapter: Bool? = nil
+    ) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
         self.trainable = trainable
+        self.isAdapter = isAdapter ?? AdapterNames.isAdapter(name)
     }
 
     /// The number of scalars it holds: the product of its shape.
