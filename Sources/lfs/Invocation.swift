@@ -125,7 +125,8 @@ enum InvocationParser {
         for option in options {
             var synopsis = option.names.joined(separator: ", ")
             if let valueName = option.valueName { synopsis += " \(valueName)" }
-            lines.append("  " + synopsis.padding(toLength: 16, withPad: " ", startingAt: 0) + option.help)
+            lines.append(
+                "  " + synopsis.padding(toLength: 16, withPad: " ", startingAt: 0) + option.help)
         }
         if !Subcommands.all.isEmpty {
             lines += ["", "Subcommands:"]

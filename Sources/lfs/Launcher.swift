@@ -23,7 +23,8 @@ enum Launcher {
             let chosen = OpenBLASRuntime.wasCoreChosenByLFS ? " (chosen by lfs)" : ""
             Output.write("lfs \(lfsVersion)\n")
             Output.write(
-                "OpenBLAS core: \(OpenBLASRuntime.coreName)\(chosen), threads: \(OpenBLASRuntime.threadCount)\n")
+                "OpenBLAS core: \(OpenBLASRuntime.coreName)\(chosen), threads: \(OpenBLASRuntime.threadCount)\n"
+            )
             return .success
         case .help:
             Output.write(InvocationParser.usage + "\n")
@@ -35,10 +36,12 @@ enum Launcher {
             return Runner.check(files)
         case .runFile(let path):
             return Runner.runFile(
-                path, arguments: invocation.scriptArguments, staysInteractive: invocation.staysInteractive)
+                path, arguments: invocation.scriptArguments,
+                staysInteractive: invocation.staysInteractive)
         case .runCode(let code):
             return Runner.runCode(
-                code, arguments: invocation.scriptArguments, staysInteractive: invocation.staysInteractive)
+                code, arguments: invocation.scriptArguments,
+                staysInteractive: invocation.staysInteractive)
         case .repl:
             return Runner.repl(Runner.makeInterpreter(arguments: invocation.scriptArguments))
         }

@@ -24,7 +24,9 @@ enum Runner {
             return .badUsage
         }
         let interpreter = makeInterpreter(arguments: arguments)
-        let status = execute(interpreter) { () throws(ScriptError) -> Value in try interpreter.runFile(path: path) }
+        let status = execute(interpreter) { () throws(ScriptError) -> Value in
+            try interpreter.runFile(path: path)
+        }
         return staysInteractive ? repl(interpreter) : status
     }
 
@@ -38,7 +40,9 @@ enum Runner {
     }
 
     /// Runs a program with Ctrl-C armed; reports its error.
-    static func execute(_ interpreter: Interpreter, _ body: () throws(ScriptError) -> Value) -> ExitStatus {
+    static func execute(_ interpreter: Interpreter, _ body: () throws(ScriptError) -> Value)
+        -> ExitStatus
+    {
         SharedInterrupt.install()
         InterruptController.beginComputation()
         defer { InterruptController.endComputation() }
@@ -56,7 +60,9 @@ enum Runner {
         let interpreter = makeInterpreter(arguments: [])
         var failed = false
         for path in files {
-            guard isReadableFile(path), let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            guard isReadableFile(path),
+                let text = try? String(contentsOfFile: path, encoding: .utf8)
+            else {
                 Output.error("lfs: cannot open '\(path)': no such file\n")
                 return .badUsage
             }
@@ -95,7 +101,8 @@ enum Runner {
 
     static func isReadableFile(_ path: String) -> Bool {
         var isFolder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+            && !isFolder.boolValue
             && FileManager.default.isReadableFile(atPath: path)
     }
 }

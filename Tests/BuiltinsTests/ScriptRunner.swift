@@ -26,6 +26,7 @@ enum ScriptRunner {
     static func lines(_ source: String) -> [String] {
         let outcome = run(source)
         if let error = outcome.error { return ["error: \(error)"] }
-        return outcome.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        return outcome.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            .map(String.init)
     }
 }

@@ -10,7 +10,8 @@ import Testing
     }
 
     /// Runs lfs with `arguments` and `input` on standard input; gives up after 60 s.
-    static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws
+    static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:])
+        throws
         -> Result
     {
         let binary = try #require(LFSBinary.path, "build lfs first (swift build --build-tests)")
@@ -18,7 +19,8 @@ import Testing
     }
 
     static func runExecutable(
-        _ executable: String, _ arguments: [String], input: String = "", environment: [String: String] = [:]
+        _ executable: String, _ arguments: [String], input: String = "",
+        environment: [String: String] = [:]
     ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -39,13 +41,16 @@ import Testing
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = String(
+            decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(
+            decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return Result(status: process.terminationStatus, output: output, errors: errors)
     }
 
     static func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lfs-cli-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lfs-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -68,9 +73,11 @@ import Testing
     @Test func shebangScriptsRunWhenExecutable() throws {
         let binary = try #require(LFSBinary.path)
         let folder = (binary as NSString).deletingLastPathComponent
-        let path = try Self.temporaryFile("hello", "#!/usr/bin/env lfs\nprint(\"hello \" + args[0])\n")
+        let path = try Self.temporaryFile(
+            "hello", "#!/usr/bin/env lfs\nprint(\"hello \" + args[0])\n")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-        let pathVariable = folder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let pathVariable =
+            folder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let result = try Self.runExecutable(path, ["world"], environment: ["PATH": pathVariable])
         #expect(result.output == "hello world\n", "stderr: \(result.errors)")
         #expect(result.status == 0)
@@ -98,7 +105,8 @@ import Testing
         let checked = try Self.run(["--check", good])
         #expect(checked.status == 0)
         #expect(checked.output.isEmpty)
-        let bad = try Self.temporaryFile("bad.lfs", "print(\"ran\")\nlet x = 1\nx = 2\nprint(nope)\n")
+        let bad = try Self.temporaryFile(
+            "bad.lfs", "print(\"ran\")\nlet x = 1\nx = 2\nprint(nope)\n")
         let failed = try Self.run(["--check", bad])
         #expect(failed.status == 1)
         #expect(failed.output.isEmpty)
@@ -139,7 +147,8 @@ import Testing
 
     @Test func replCommandsInPipedInput() throws {
         let path = try Self.temporaryFile("lib.lfs", "fn triple(x) { x * 3 }\n")
-        let result = try Self.run([], input: ":load \(path)\ntriple(5)\n:time triple(2)\n:reset\n:vars\n")
+        let result = try Self.run(
+            [], input: ":load \(path)\ntriple(5)\n:time triple(2)\n:reset\n:vars\n")
         #expect(result.output.hasPrefix("15\n6\ntime: "), "stderr: \(result.errors)")
         #expect(result.output.hasSuffix("(bindings cleared)\n(no bindings)\n"))
     }

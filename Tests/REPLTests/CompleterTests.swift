@@ -44,8 +44,10 @@ import Testing
         let top = completer.complete(textBeforeCursor: "load(\"da")
         #expect(top.isPath)
         #expect(top.candidates == ["data/", "dataset.lfs"])
-        #expect(completer.complete(textBeforeCursor: "load(\"data/").candidates == ["data/train.jsonl"])
-        #expect(completer.complete(textBeforeCursor: "load(\"data/.").candidates == ["data/.hidden"])
+        #expect(
+            completer.complete(textBeforeCursor: "load(\"data/").candidates == ["data/train.jsonl"])
+        #expect(
+            completer.complete(textBeforeCursor: "load(\"data/.").candidates == ["data/.hidden"])
         #expect(completer.usesPathBreaks(textBeforeCursor: "load(\"data/"))
         let absolute = completer.complete(textBeforeCursor: "\"\(folder.path)/data/t")
         #expect(absolute.candidates == ["\(folder.path)/data/train.jsonl"])

@@ -6,7 +6,9 @@ import Testing
 @Suite(.serialized) struct TerminalSessionTests {
     /// A fresh history file per test, so sessions never share state with the user's.
     static func temporaryHistory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("lfs-history-\(UUID().uuidString)").path
+        FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lfs-history-\(UUID().uuidString)"
+        ).path
     }
 
     static func start(history: String = temporaryHistory()) throws -> PseudoTerminal {
@@ -80,7 +82,8 @@ import Testing
         #expect(terminal.waitFor("while true", after: mark))
         usleep(300_000)
         terminal.send("\u{03}")
-        #expect(terminal.waitFor("interrupted", after: mark), "output: \(terminal.tail(from: mark))")
+        #expect(
+            terminal.waitFor("interrupted", after: mark), "output: \(terminal.tail(from: mark))")
         #expect(terminal.waitFor("lfs> ", after: mark))
         mark = terminal.mark
         terminal.send("kept + 1\r")

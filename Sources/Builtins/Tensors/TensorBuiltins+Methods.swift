@@ -23,46 +23,65 @@ extension TensorBuiltins {
         }
     }
 
-    /// Declares a method `t.name()` that maps a tensor to a tensor.
-    static func elementwise(_ name: String, doc: String, _ op: @escaping (Tensor) throws -> Tensor) -> Builtin {
-        method(name, doc: doc) { tensor, _ in .tensor(try op(tensor)) }
+    /// Declares a method `t.name()` that maps a tensor to a float tensor (integer
+    /// tensors are promoted to float32 first, as PyTorch does for exp, log ...).
+    static func elementwise(_ name: String, doc: String, _ op: @escaping (Tensor) throws -> Tensor)
+        -> Builtin
+    {
+        method(name, doc: doc) { tensor, _ in .tensor(try op(computable(tensor))) }
     }
 
     static func installProperties(on type: HostType) {
-        type.property("shape", doc: "the sizes of the dims, as a list", get: { object in
-            .list(try tensorOf(object).shape.map { .int($0) })
-        })
-        type.property("dtype", doc: "the element type (float32, bfloat16, int64 ...)", get: { object in
-            .string(try tensorOf(object).dtype.torchName)
-        })
-        type.property("ndim", doc: "the number of dims", get: { object in
-            .int(try tensorOf(object).rank)
-        })
-        type.property("T", doc: "the tensor with its dims reversed (the transpose of a matrix)", get: { object in
-            let tensor = try tensorOf(object)
-            return .tensor(try tensor.permute(Array((0..<tensor.rank).reversed())))
-        })
-        type.property("grad", doc: "the gradient backward() accumulated, or nil", get: { object in
-            try tensorOf(object).grad.map { .tensor($0) } ?? .nil
-        }, set: { object, value in
-            let tensor = try tensorOf(object)
-            switch value {
-            case .nil: tensor.grad = nil
-            case .host(let other as TensorValue): tensor.grad = other.tensor
-            default: throw HostError("grad must be a tensor or nil, got \(value.typeName)")
-            }
-        })
-        type.property("requires_grad", doc: "whether backward() computes a gradient for it (settable)", get: { object in
-            .bool(try tensorOf(object).requiresGrad)
-        }, set: { object, value in
-            guard case .bool(let flag) = value else {
-                throw HostError("requires_grad must be a bool, got \(value.typeName)")
-            }
-            try setRequiresGrad(try tensorOf(object), flag)
-        })
-        type.property("is_leaf", doc: "whether no recorded op produced it", get: { object in
-            .bool(try tensorOf(object).isLeaf)
-        })
+        type.property(
+            "shape", doc: "the sizes of the dims, as a list",
+            get: { object in
+                .list(try tensorOf(object).shape.map { .int($0) })
+            })
+        type.property(
+            "dtype", doc: "the element type (float32, bfloat16, int64 ...)",
+            get: { object in
+                .string(try tensorOf(object).dtype.torchName)
+            })
+        type.property(
+            "ndim", doc: "the number of dims",
+            get: { object in
+                .int(try tensorOf(object).rank)
+            })
+        type.property(
+            "T", doc: "the tensor with its dims reversed (the transpose of a matrix)",
+            get: { object in
+                let tensor = try tensorOf(object)
+                return .tensor(try tensor.permute(Array((0..<tensor.rank).reversed())))
+            })
+        type.property(
+            "grad", doc: "the gradient backward() accumulated, or nil",
+            get: { object in
+                try tensorOf(object).grad.map { .tensor($0) } ?? .nil
+            },
+            set: { object, value in
+                let tensor = try tensorOf(object)
+                switch value {
+                case .nil: tensor.grad = nil
+                case .host(let other as TensorValue): tensor.grad = other.tensor
+                default: throw HostError("grad must be a tensor or nil, got \(value.typeName)")
+                }
+            })
+        type.property(
+            "requires_grad", doc: "whether backward() computes a gradient for it (settable)",
+            get: { object in
+                .bool(try tensorOf(object).requiresGrad)
+            },
+            set: { object, value in
+                guard case .bool(let flag) = value else {
+                    throw HostError("requires_grad must be a bool, got \(value.typeName)")
+                }
+                try setRequiresGrad(try tensorOf(object), flag)
+            })
+        type.property(
+            "is_leaf", doc: "whether no recorded op produced it",
+            get: { object in
+                .bool(try tensorOf(object).isLeaf)
+            })
     }
 
     /// The tensor of a receiver.
@@ -74,26 +93,48 @@ extension TensorBuiltins {
     static let reductionSignature = Signature(labelled: [("dim", .nil), ("keepdim", .bool(false))])
 
     static let methods: [Builtin] = [
-        method("sum", reductionSignature, doc: "the sum over dim (an int or a list; all when nil)") { tensor, arguments in
-            .tensor(try tensor.sum(dims: TensorConversion.ints(arguments, "dim") ?? [], keepdim: arguments.bool("keepdim")))
+        method("sum", reductionSignature, doc: "the sum over dim (an int or a list; all when nil)")
+        { tensor, arguments in
+            let dims = try TensorConversion.ints(arguments, "dim") ?? []
+            let sum = try computable(tensor).sum(dims: dims, keepdim: arguments.bool("keepdim"))
+            return .tensor(tensor.dtype.isFloatingPoint ? sum : try sum.to(.int64))
         },
-        method("mean", reductionSignature, doc: "the mean over dim (an int or a list; all when nil)") { tensor, arguments in
-            .tensor(try tensor.mean(dims: TensorConversion.ints(arguments, "dim") ?? [], keepdim: arguments.bool("keepdim")))
+        method(
+            "mean", reductionSignature, doc: "the mean over dim (an int or a list; all when nil)"
+        ) { tensor, arguments in
+            .tensor(
+                try computable(tensor).mean(
+                    dims: TensorConversion.ints(arguments, "dim") ?? [],
+                    keepdim: arguments.bool("keepdim")))
         },
-        method("max", reductionSignature, doc: "the maximum along dim, or of all elements") { tensor, arguments in
-            .tensor(try tensor.max(dim: arguments.optionalInt("dim"), keepdim: arguments.bool("keepdim")))
-        },
-        method("argmax", reductionSignature, doc: "the index of the maximum along dim, or in the flattened tensor") {
+        method("max", reductionSignature, doc: "the maximum along dim, or of all elements") {
             tensor, arguments in
-            .tensor(try tensor.argmax(dim: arguments.optionalInt("dim"), keepdim: arguments.bool("keepdim")))
+            let maximum = try computable(tensor).max(
+                dim: arguments.optionalInt("dim"), keepdim: arguments.bool("keepdim"))
+            return .tensor(tensor.dtype.isFloatingPoint ? maximum : try maximum.to(tensor.dtype))
         },
-        method("softmax", Signature(labelled: [("dim", .int(-1))]), doc: "exp(x) / sum(exp(x)) along dim") {
+        method(
+            "argmax", reductionSignature,
+            doc: "the index of the maximum along dim, or in the flattened tensor"
+        ) {
             tensor, arguments in
-            .tensor(try tensor.softmax(dim: arguments.int("dim")))
+            .tensor(
+                try computable(tensor).argmax(
+                    dim: arguments.optionalInt("dim"), keepdim: arguments.bool("keepdim")))
         },
-        method("log_softmax", Signature(labelled: [("dim", .int(-1))]), doc: "log(softmax(x)) along dim, computed stably") {
+        method(
+            "softmax", Signature(labelled: [("dim", .int(-1))]),
+            doc: "exp(x) / sum(exp(x)) along dim"
+        ) {
             tensor, arguments in
-            .tensor(try tensor.logSoftmax(dim: arguments.int("dim")))
+            .tensor(try computable(tensor).softmax(dim: arguments.int("dim")))
+        },
+        method(
+            "log_softmax", Signature(labelled: [("dim", .int(-1))]),
+            doc: "log(softmax(x)) along dim, computed stably"
+        ) {
+            tensor, arguments in
+            .tensor(try computable(tensor).logSoftmax(dim: arguments.int("dim")))
         },
         elementwise("exp", doc: "e to the power of each element") { try $0.exp() },
         elementwise("log", doc: "the natural logarithm of each element") { try $0.log() },
@@ -105,42 +146,73 @@ extension TensorBuiltins {
         elementwise("sigmoid", doc: "1 / (1 + exp(-x)) for each element") { try $0.sigmoid() },
         elementwise("relu", doc: "max(x, 0) for each element") { try $0.relu() },
         elementwise("silu", doc: "x * sigmoid(x) for each element") { try $0.silu() },
-        elementwise("gelu", doc: "the Gaussian error linear unit of each element") { try $0.gelu() },
-        elementwise("detach", doc: "the same values, cut from the autograd graph") { $0.detach() },
-        elementwise("contiguous", doc: "the same values laid out contiguously") { try $0.contiguous() },
-        method("pow", Signature(["exponent"]), doc: "each element to the power exponent") { tensor, arguments in
-            .tensor(try tensor.pow(Float(arguments.double(0))))
+        elementwise("gelu", doc: "the Gaussian error linear unit of each element") {
+            try $0.gelu()
         },
-        method("matmul", Signature(["other"]), doc: "the matrix product, same as @") { tensor, arguments in
-            .tensor(try tensor.matmul(arguments.host(0, as: TensorValue.self, "tensor").tensor))
+        method("detach", doc: "the same values, cut from the autograd graph") { tensor, _ in
+            .tensor(tensor.detach())
         },
-        method("reshape", Signature(["shape"], variadic: "sizes"), doc: "the values in a new shape (-1 infers one size)") {
+        method("contiguous", doc: "the same values laid out contiguously") { tensor, _ in
+            .tensor(try tensor.contiguous())
+        },
+        method("pow", Signature(["exponent"]), doc: "each element to the power exponent") {
+            tensor, arguments in
+            .tensor(try computable(tensor).pow(Float(arguments.double(0))))
+        },
+        method("matmul", Signature(["other"]), doc: "the matrix product, same as @") {
+            tensor, arguments in
+            _ = try arguments.host(0, as: TensorValue.self, "tensor")
+            return try binary(.matmul, arguments.receiver, arguments[0]) ?? .nil
+        },
+        method(
+            "reshape", Signature(["shape"], variadic: "sizes"),
+            doc: "the values in a new shape (-1 infers one size)"
+        ) {
             tensor, arguments in
             .tensor(try tensor.reshape(TensorConversion.shape(arguments)))
         },
-        method("view", Signature(["shape"], variadic: "sizes"), doc: "a view in a new shape, sharing the values") {
+        method(
+            "view", Signature(["shape"], variadic: "sizes"),
+            doc: "a view in a new shape, sharing the values"
+        ) {
             tensor, arguments in
             .tensor(try tensor.view(TensorConversion.shape(arguments)))
         },
-        method("transpose", Signature(["dim0", "dim1"]), doc: "dims dim0 and dim1 swapped") { tensor, arguments in
+        method("transpose", Signature(["dim0", "dim1"]), doc: "dims dim0 and dim1 swapped") {
+            tensor, arguments in
             .tensor(try tensor.transpose(arguments.int(0), arguments.int(1)))
         },
-        method("permute", Signature(["dims"], variadic: "more"), doc: "the dims reordered: t.permute([2, 0, 1])") {
+        method(
+            "permute", Signature(["dims"], variadic: "more"),
+            doc: "the dims reordered: t.permute([2, 0, 1])"
+        ) {
             tensor, arguments in
             .tensor(try tensor.permute(TensorConversion.shape(arguments, "dims")))
         },
-        method("squeeze", Signature(labelled: [("dim", .nil)]), doc: "size-1 dims removed (only dim when given)") {
+        method(
+            "squeeze", Signature(labelled: [("dim", .nil)]),
+            doc: "size-1 dims removed (only dim when given)"
+        ) {
             tensor, arguments in
             .tensor(try tensor.squeeze(arguments.optionalInt("dim")))
         },
-        method("unsqueeze", Signature(["dim"]), doc: "a new size-1 dim inserted at dim") { tensor, arguments in
+        method("unsqueeze", Signature(["dim"]), doc: "a new size-1 dim inserted at dim") {
+            tensor, arguments in
             .tensor(try tensor.unsqueeze(arguments.int(0)))
         },
-        method("flatten", Signature(labelled: [("start_dim", .int(0)), ("end_dim", .int(-1))]), doc: "dims start_dim...end_dim merged") {
+        method(
+            "flatten", Signature(labelled: [("start_dim", .int(0)), ("end_dim", .int(-1))]),
+            doc: "dims start_dim...end_dim merged"
+        ) {
             tensor, arguments in
-            .tensor(try tensor.flatten(startDim: arguments.int("start_dim"), endDim: arguments.int("end_dim")))
+            .tensor(
+                try tensor.flatten(
+                    startDim: arguments.int("start_dim"), endDim: arguments.int("end_dim")))
         },
-        method("to", Signature(["dtype"]), doc: "the values converted to dtype (float32, bfloat16, int64 ...)") {
+        method(
+            "to", Signature(["dtype"]),
+            doc: "the values converted to dtype (float32, bfloat16, int64 ...)"
+        ) {
             tensor, arguments in
             .tensor(try tensor.to(arguments.choice("dtype", DType.self)))
         },
@@ -151,13 +223,20 @@ extension TensorBuiltins {
             TensorConversion.nestedList(tensor)
         },
         method("numel", doc: "the number of elements") { tensor, _ in .int(tensor.count) },
-        method("size", Signature(labelled: [("dim", .nil)]), doc: "the shape as a list, or the size of one dim") {
+        method(
+            "size", Signature(labelled: [("dim", .nil)]),
+            doc: "the shape as a list, or the size of one dim"
+        ) {
             tensor, arguments in
-            guard let dim = try arguments.optionalInt("dim") else { return .list(tensor.shape.map { .int($0) }) }
+            guard let dim = try arguments.optionalInt("dim") else {
+                return .list(tensor.shape.map { .int($0) })
+            }
             return .int(try tensor.size(dim))
         },
-        method("backward", Signature(labelled: [("gradient", .nil), ("retain_graph", .bool(false))]),
-            doc: "accumulates d(self)/d(leaf) into each leaf's grad") { tensor, arguments in
+        method(
+            "backward", Signature(labelled: [("gradient", .nil), ("retain_graph", .bool(false))]),
+            doc: "accumulates d(self)/d(leaf) into each leaf's grad"
+        ) { tensor, arguments in
             var gradient: Tensor?
             if case .host = arguments["gradient"] {
                 gradient = try arguments.host("gradient", as: TensorValue.self, "tensor").tensor
@@ -166,8 +245,10 @@ extension TensorBuiltins {
             GraphBuiltins.noteBackward(tensor)
             return .nil
         },
-        method("requires_grad_", Signature(labelled: [("requires_grad", .bool(true))]),
-            doc: "sets requires_grad and returns the tensor") { tensor, arguments in
+        method(
+            "requires_grad_", Signature(labelled: [("requires_grad", .bool(true))]),
+            doc: "sets requires_grad and returns the tensor"
+        ) { tensor, arguments in
             try setRequiresGrad(tensor, arguments.bool("requires_grad"))
             return arguments.receiver
         },

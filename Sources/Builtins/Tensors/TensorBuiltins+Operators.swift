@@ -9,7 +9,9 @@ extension TensorBuiltins {
         type.binary = { op, left, right in try binary(op, left, right) }
         type.unary = { op, object in
             guard op == .negate else { return nil }
-            return .tensor(try tensorOf(object).neg())
+            let tensor = try tensorOf(object)
+            let negated = try computable(tensor).neg()
+            return .tensor(tensor.dtype.isFloatingPoint ? negated : try negated.to(tensor.dtype))
         }
         type.getIndex = { object, components in .tensor(try index(tensorOf(object), components)) }
         type.iterate = { object in
@@ -28,7 +30,9 @@ extension TensorBuiltins {
             return first
         }
         type.truthiness = { object in
-            guard let tensor = (object as? TensorValue)?.tensor, tensor.count == 1 else { return true }
+            guard let tensor = (object as? TensorValue)?.tensor, tensor.count == 1 else {
+                return true
+            }
             return (try? tensor.item()).map { $0 != 0 } ?? true
         }
     }
@@ -37,28 +41,42 @@ extension TensorBuiltins {
     /// broadcasts as a 0-dim tensor. Nil for operators tensors do not have (the
     /// interpreter then reports unsupported operand types).
     static func binary(_ op: BinaryOperator, _ left: Value, _ right: Value) throws -> Value? {
-        guard let lhs = TensorConversion.tensor(from: left), let rhs = TensorConversion.tensor(from: right) else {
+        guard let lhs = TensorConversion.tensor(from: left),
+            let rhs = TensorConversion.tensor(from: right)
+        else {
             return nil
         }
+        // Tensors computes in float32 only: integer operands are promoted, and + - * @ of
+        // two integer operands convert back to int64, as PyTorch keeps them integral.
+        let (a, b) = (try computable(lhs), try computable(rhs))
+        let integral = TensorConversion.isIntegral(left) && TensorConversion.isIntegral(right)
+        func integralIfBoth(_ result: Tensor) throws -> Value {
+            .tensor(integral ? try result.to(.int64) : result)
+        }
         switch op {
-        case .add: return .tensor(try lhs.add(rhs))
-        case .subtract: return .tensor(try lhs.sub(rhs))
-        case .multiply: return .tensor(try lhs.mul(rhs))
-        case .divide: return .tensor(try lhs.div(rhs))
-        case .matmul: return .tensor(try lhs.matmul(rhs))
-        // Comparisons are elementwise, as in PyTorch (0/1 float tensors).
-        case .equal: return .tensor(try lhs.eq(rhs))
-        case .notEqual: return .tensor(try lhs.ne(rhs))
-        case .less: return .tensor(try lhs.lt(rhs))
-        case .lessEqual: return .tensor(try lhs.le(rhs))
-        case .greater: return .tensor(try lhs.gt(rhs))
-        case .greaterEqual: return .tensor(try lhs.ge(rhs))
+        case .add: return try integralIfBoth(a.add(b))
+        case .subtract: return try integralIfBoth(a.sub(b))
+        case .multiply: return try integralIfBoth(a.mul(b))
+        case .matmul: return try integralIfBoth(a.matmul(b))
+        case .divide: return .tensor(try a.div(b))
         case .power:
             // A number exponent only: Tensors' pow takes a scalar.
             guard let exponent = right.asDouble else { return nil }
-            return .tensor(try lhs.pow(Float(exponent)))
+            return .tensor(try a.pow(Float(exponent)))
+        // Comparisons are elementwise, as in PyTorch (0/1 float tensors).
+        case .equal: return .tensor(try a.eq(b))
+        case .notEqual: return .tensor(try a.ne(b))
+        case .less: return .tensor(try a.lt(b))
+        case .lessEqual: return .tensor(try a.le(b))
+        case .greater: return .tensor(try a.gt(b))
+        case .greaterEqual: return .tensor(try a.ge(b))
         default: return nil
         }
+    }
+
+    /// The tensor in a dtype the ops compute in: integer tensors become float32.
+    static func computable(_ tensor: Tensor) throws -> Tensor {
+        tensor.dtype.isFloatingPoint ? tensor : try tensor.to(.float32)
     }
 
     /// `t[0]`, `t[-1]`, `t[0, 1:3]`, `t[:, -1]`, `t[..., 0]`: ints select (dropping the
@@ -67,15 +85,19 @@ extension TensorBuiltins {
     ///   `TensorError.indexOutOfRange` from the selection.
     static func index(_ tensor: Tensor, _ components: [IndexComponent]) throws -> Tensor {
         let ellipses = components.filter { $0 == .ellipsis }.count
-        guard ellipses <= 1 else { throw HostError("an index can only have a single ellipsis ('...')") }
+        guard ellipses <= 1 else {
+            throw HostError("an index can only have a single ellipsis ('...')")
+        }
         let named = components.count - ellipses
         guard named <= tensor.rank else {
-            throw HostError("too many indices for a tensor of dimension \(tensor.rank) (got \(named))")
+            throw HostError(
+                "too many indices for a tensor of dimension \(tensor.rank) (got \(named))")
         }
         var expanded: [IndexComponent] = []
         for component in components {
             if component == .ellipsis {
-                expanded += Array(repeating: .slice(start: nil, stop: nil, step: nil), count: tensor.rank - named)
+                expanded += Array(
+                    repeating: .slice(start: nil, stop: nil, step: nil), count: tensor.rank - named)
             } else {
                 expanded.append(component)
             }
@@ -91,8 +113,11 @@ extension TensorBuiltins {
                 result = try result.select(dim: dim, index: Int(position))
             case .slice(let start, let stop, let step):
                 let stride = Int(step ?? 1)
-                guard stride > 0 else { throw HostError("tensor slices need a positive step, got \(stride)") }
-                result = try result.slice(dim: dim, start: start.map { Int($0) }, end: stop.map { Int($0) }, step: stride)
+                guard stride > 0 else {
+                    throw HostError("tensor slices need a positive step, got \(stride)")
+                }
+                result = try result.slice(
+                    dim: dim, start: start.map { Int($0) }, end: stop.map { Int($0) }, step: stride)
                 dim += 1
             case .ellipsis:
                 dim += 1

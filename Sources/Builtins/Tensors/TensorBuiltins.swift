@@ -11,7 +11,8 @@ public enum TensorBuiltins: BuiltinDomain {
     /// The functions this domain registers.
     public static let functions: [Builtin] = [
         Builtin(
-            "tensor", Signature(["data"], labelled: [("dtype", .nil), ("requires_grad", .bool(false))]),
+            "tensor",
+            Signature(["data"], labelled: [("dtype", .nil), ("requires_grad", .bool(false))]),
             doc: "a tensor from a number or nested lists (int64 for ints, else float32)"
         ) { arguments in
             let tensor = try TensorConversion.tensor(
@@ -42,16 +43,22 @@ public enum TensorBuiltins: BuiltinDomain {
         ) { arguments in
             let shape = try TensorConversion.shape(arguments)
             // A seed gives its own generator, so the result depends on nothing else.
-            let generator = try arguments.optionalInt("seed").map { RandomGenerator(seed: UInt64(bitPattern: Int64($0))) }
+            let generator = try arguments.optionalInt("seed").map {
+                RandomGenerator(seed: UInt64(bitPattern: Int64($0)))
+            }
             return .tensor(try Tensor.randn(shape, generator: generator ?? .global))
         },
         Builtin(
-            "arange", Signature(["start"], labelled: [("end", .nil), ("step", .int(1)), ("dtype", .nil)]),
+            "arange",
+            Signature(["start"], labelled: [("end", .nil), ("step", .int(1)), ("dtype", .nil)]),
             doc: "values from start up to (not including) end by step; arange(n) counts 0..<n"
         ) { arguments in
             let first = try arguments.double(0)
             var (start, stop) = (0.0, first)
-            if case .nil = arguments["end"] {} else { (start, stop) = (first, try arguments.double("end")) }
+            if case .nil = arguments["end"] {
+            } else {
+                (start, stop) = (first, try arguments.double("end"))
+            }
             let integral = [arguments["start"], arguments["end"], arguments["step"]].allSatisfy {
                 if case .float = $0 { return false }
                 return true

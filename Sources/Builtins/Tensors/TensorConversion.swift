@@ -29,7 +29,9 @@ enum TensorConversion {
         }
         var scalars: [Double] = []
         var allIntegers = true
-        try collect(value, depth: 0, shape: shape, into: &scalars, allIntegers: &allIntegers, function: function)
+        try collect(
+            value, depth: 0, shape: shape, into: &scalars, allIntegers: &allIntegers,
+            function: function)
         let chosen = dtype ?? (allIntegers && !scalars.isEmpty ? .int64 : .float32)
         if chosen.isFloatingPoint {
             return try Tensor(shape: shape, scalars: scalars.map(Float.init)).to(chosen)
@@ -58,13 +60,16 @@ enum TensorConversion {
                 )
             }
             for item in elements {
-                try collect(item, depth: depth + 1, shape: shape, into: &scalars, allIntegers: &allIntegers, function: function)
+                try collect(
+                    item, depth: depth + 1, shape: shape, into: &scalars, allIntegers: &allIntegers,
+                    function: function)
             }
             return
         }
         guard depth == shape.count else {
             throw HostError(
-                "\(function): ragged nested list (expected a list of \(shape[depth]) at depth \(depth), got \(value.typeName))")
+                "\(function): ragged nested list (expected a list of \(shape[depth]) at depth \(depth), got \(value.typeName))"
+            )
         }
         switch value {
         case .int(let number): scalars.append(Double(number))
@@ -91,10 +96,11 @@ enum TensorConversion {
                 return size
             }
         case .int(let size):
-            return try [Int(size)] + arguments.rest.map { item in
-                guard let size = integer(item) else { throw bad }
-                return size
-            }
+            return try [Int(size)]
+                + arguments.rest.map { item in
+                    guard let size = integer(item) else { throw bad }
+                    return size
+                }
         default:
             throw bad
         }
@@ -129,10 +135,21 @@ enum TensorConversion {
         let value = arguments[name]
         let items = try arguments.list(name)
         return try items.map { item in
-            guard case .host(let object) = item, let tensor = (object as? TensorValue)?.tensor else {
+            guard case .host(let object) = item, let tensor = (object as? TensorValue)?.tensor
+            else {
                 throw arguments.badArgument(name, expected: "list of tensors", got: value)
             }
             return tensor
+        }
+    }
+
+    /// Whether a value is an int or a tensor of an integer dtype.
+    static func isIntegral(_ value: Value) -> Bool {
+        switch value {
+        case .int: return true
+        case .host(let object):
+            return (object as? TensorValue).map { !$0.tensor.dtype.isFloatingPoint } ?? false
+        default: return false
         }
     }
 

@@ -12,6 +12,7 @@ public final class TensorValue: HostObject {
         self.tensor = tensor
     }
 
+    /// The `Tensor` table: properties, methods and operators.
     public var hostType: HostType { TensorBuiltins.type }
 
     /// The tensor printed as PyTorch prints it (summarised past 1000 elements).

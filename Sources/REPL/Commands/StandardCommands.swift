@@ -81,7 +81,8 @@ public enum StandardCommands {
 
     /// A path argument without surrounding quotes.
     static func unquoted(_ text: String) -> String {
-        for quote in ["\"", "'"] where text.count >= 2 && text.hasPrefix(quote) && text.hasSuffix(quote) {
+        for quote in ["\"", "'"]
+        where text.count >= 2 && text.hasPrefix(quote) && text.hasSuffix(quote) {
             return String(text.dropFirst().dropLast())
         }
         return text
@@ -89,7 +90,8 @@ public enum StandardCommands {
 
     /// A duration as people read it: `850 µs`, `12.3 ms`, `4.56 s`.
     static func format(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds)
+        let seconds =
+            Double(duration.components.seconds)
             + Double(duration.components.attoseconds) / 1e18
         if seconds < 1e-3 { return String(format: "%.0f µs", seconds * 1e6) }
         if seconds < 1 { return String(format: "%.1f ms", seconds * 1e3) }

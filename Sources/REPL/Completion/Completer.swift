@@ -129,13 +129,15 @@ public final class Completer {
         }
         let manager = FileManager.default
         guard let entries = try? manager.contentsOfDirectory(atPath: folder) else { return [] }
-        return entries.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }
-            .map { name in
-                var isFolder: ObjCBool = false
-                let full = (folder as NSString).appendingPathComponent(name)
-                _ = manager.fileExists(atPath: full, isDirectory: &isFolder)
-                return folderPart + name + (isFolder.boolValue ? "/" : "")
-            }
+        return entries.filter {
+            $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix("."))
+        }
+        .map { name in
+            var isFolder: ObjCBool = false
+            let full = (folder as NSString).appendingPathComponent(name)
+            _ = manager.fileExists(atPath: full, isDirectory: &isFolder)
+            return folderPart + name + (isFolder.boolValue ? "/" : "")
+        }
     }
 }
 

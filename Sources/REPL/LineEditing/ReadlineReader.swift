@@ -72,7 +72,8 @@ enum ReadlineBridge {
 
     nonisolated(unsafe) static let readlineName = UnsafePointer(strdup("lfs"))
     /// Everything but identifier characters breaks a word in code.
-    nonisolated(unsafe) static let codeBreaks = UnsafePointer(strdup(" \t\n\"'`@$><=;|&{}()[],.+-*/%:!~^?#\\"))
+    nonisolated(unsafe) static let codeBreaks = UnsafePointer(
+        strdup(" \t\n\"'`@$><=;|&{}()[],.+-*/%:!~^?#\\"))
     /// Inside a string, or after `:load`, only quotes and white space break a path.
     nonisolated(unsafe) static let pathBreaks = UnsafePointer(strdup(" \t\n\"'"))
 
@@ -138,9 +139,12 @@ enum ReadlineBridge {
     }
 
     /// A malloc'd match list readline frees: `[common prefix, matches..., NULL]`.
-    static func matchList(_ matches: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    static func matchList(_ matches: [String]) -> UnsafeMutablePointer<
+        UnsafeMutablePointer<CChar>?
+    >? {
         guard
-            let list = malloc((matches.count + 2) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)?
+            let list = malloc(
+                (matches.count + 2) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)?
                 .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: matches.count + 2)
         else { return nil }
         list[0] = strdup(CompletionResult.commonPrefix(of: matches))

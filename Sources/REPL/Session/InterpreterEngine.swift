@@ -16,7 +16,8 @@ public final class InterpreterEngine: REPLEngine {
     ///   - interpreter: the interpreter to start with (for `lfs -i`, the one that ran the file).
     ///   - ansi: whether rendered errors use colours (standard error is a terminal).
     ///   - makeInterpreter: creates a fresh, configured interpreter for `:reset`.
-    public init(interpreter: Interpreter, ansi: Bool, makeInterpreter: @escaping () -> Interpreter) {
+    public init(interpreter: Interpreter, ansi: Bool, makeInterpreter: @escaping () -> Interpreter)
+    {
         self.interpreter = interpreter
         self.ansi = ansi
         self.makeInterpreter = makeInterpreter
@@ -31,7 +32,9 @@ public final class InterpreterEngine: REPLEngine {
     public func evaluate(_ source: String) -> EvaluationResult {
         clearInterrupts()
         do {
-            guard let value = try interpreter.evaluate(source) else { return .completed(display: nil) }
+            guard let value = try interpreter.evaluate(source) else {
+                return .completed(display: nil)
+            }
             return .completed(display: Self.display(value))
         } catch {
             return .failed(message: interpreter.render(error, ansi: ansi))
@@ -57,7 +60,9 @@ public final class InterpreterEngine: REPLEngine {
         interpreter.globalNames.filter { $0 != "args" && $0 != "_" }.compactMap { name in
             guard let value = interpreter.global(name) else { return nil }
             let text = Self.display(value) ?? "nil"
-            let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let firstLine =
+                text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+                ?? ""
             return "\(name) = \(firstLine)\(firstLine == text ? "" : " ...")"
         }
     }

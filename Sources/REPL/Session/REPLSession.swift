@@ -55,7 +55,9 @@ public final class REPLSession {
             case .line(let line):
                 reader.addHistory(line)
                 if pending.isEmpty, let outcome = runCommand(line) {
-                    if outcome == .quit { return reader.isInteractive || !hadError ? .success : .programError }
+                    if outcome == .quit {
+                        return reader.isInteractive || !hadError ? .success : .programError
+                    }
                     continue
                 }
                 if pending.isEmpty && line.allSatisfy(\.isWhitespace) { continue }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Ctrl-C handling for lfs, after Lua's `laction`: the SIGINT handler only sets atomic
 /// flags; the interpreter and the tensor ops check theirs between steps and raise an

@@ -42,7 +42,9 @@ final class FakeEngine: REPLEngine {
     }
 
     func load(path: String) -> EvaluationResult { .completed(display: "loaded \(path)") }
-    func variableSummaries() -> [String] { bindings.keys.sorted().map { "\($0) = \(bindings[$0] ?? "")" } }
+    func variableSummaries() -> [String] {
+        bindings.keys.sorted().map { "\($0) = \(bindings[$0] ?? "")" }
+    }
     func help(_ topic: String?) -> String { "help on \(topic ?? "everything")" }
     func reset() { bindings = [:] }
 }

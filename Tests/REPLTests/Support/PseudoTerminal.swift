@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Errors of the pseudo-terminal harness.
@@ -69,7 +69,8 @@ final class PseudoTerminal {
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(
-            &attributes, Self.spawnSetSession | Self.spawnSetSignalMask | Self.spawnSetSignalDefaults)
+            &attributes,
+            Self.spawnSetSession | Self.spawnSetSignalMask | Self.spawnSetSignalDefaults)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
