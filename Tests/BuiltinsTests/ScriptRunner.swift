@@ -7,6 +7,8 @@ enum ScriptRunner {
     struct Outcome {
         var output: String
         var error: String?
+        /// `line:col: message` of the first diagnostic.
+        var located: String?
     }
 
     static func run(_ source: String) -> Outcome {
@@ -16,9 +18,11 @@ enum ScriptRunner {
         interpreter.output = { output += $0 }
         do {
             try interpreter.run(source: source, name: "test.lfs")
-            return Outcome(output: output, error: nil)
+            return Outcome(output: output, error: nil, located: nil)
         } catch {
-            return Outcome(output: output, error: error.diagnostics.first?.message ?? "\(error)")
+            return Outcome(
+                output: output, error: error.diagnostics.first?.message ?? "\(error)",
+                located: error.diagnostics.first?.description)
         }
     }
 

@@ -41,6 +41,10 @@ import Testing
         ("print(arange(4).mean().item())", ["1.5"]),
         ("print((-arange(3)).tolist())", ["[0, -1, -2]"]),
         ("print(tensor([0, 1]).exp().dtype)", ["float32"]),
+        ("print((arange(6) // 4).tolist())", ["[0, 0, 0, 0, 1, 1]"]),
+        ("print((tensor([-3.0, 5.0]) % 4).tolist())", ["[1.0, 1.0]"]),
+        ("print(tensor([-2.0, 0.5, 3.0]).clamp(min: 0, max: 1).tolist())", ["[0.0, 0.5, 1.0]"]),
+        ("print(tensor([0.0]).cos().item())", ["1.0"]),
         // Comparisons are elementwise
         ("print((tensor([1.0, 2.0, 3.0]) > 1.5).tolist())", ["[0.0, 1.0, 1.0]"]),
         ("print((arange(3) == 1).tolist())", ["[0.0, 1.0, 0.0]"]),
@@ -124,5 +128,10 @@ import Testing
     ])
     func errors(_ source: String, _ message: String) {
         #expect(ScriptRunner.run(source).error == message, "\(source)")
+    }
+
+    @Test func tensorErrorsPointAtTheUsersLine() {
+        let outcome = ScriptRunner.run("let a = ones([2])\nfn f(x) {\n    x @ zeros([3, 3])\n}\nf(a)\n")
+        #expect(outcome.located == "3:5: matmul: shape mismatch: [2] and [3, 3]")
     }
 }

@@ -90,167 +90,109 @@ extension TensorBuiltins {
         try cast(object, to: TensorValue.self, "tensor").tensor
     }
 
-    static let reductionSignature = Signature(labelled: [("dim", .nil), ("keepdim", .bool(false))])
-
-    static let methods: [Builtin] = [
-        method("sum", reductionSignature, doc: "the sum over dim (an int or a list; all when nil)")
-        { tensor, arguments in
-            let dims = try TensorConversion.ints(arguments, "dim") ?? []
-            let sum = try computable(tensor).sum(dims: dims, keepdim: arguments.bool("keepdim"))
-            return .tensor(tensor.dtype.isFloatingPoint ? sum : try sum.to(.int64))
-        },
-        method(
-            "mean", reductionSignature, doc: "the mean over dim (an int or a list; all when nil)"
-        ) { tensor, arguments in
-            .tensor(
-                try computable(tensor).mean(
-                    dims: TensorConversion.ints(arguments, "dim") ?? [],
-                    keepdim: arguments.bool("keepdim")))
-        },
-        method("max", reductionSignature, doc: "the maximum along dim, or of all elements") {
-            tensor, arguments in
-            let maximum = try computable(tensor).max(
-                dim: arguments.optionalInt("dim"), keepdim: arguments.bool("keepdim"))
-            return .tensor(tensor.dtype.isFloatingPoint ? maximum : try maximum.to(tensor.dtype))
-        },
-        method(
-            "argmax", reductionSignature,
-            doc: "the index of the maximum along dim, or in the flattened tensor"
-        ) {
-            tensor, arguments in
-            .tensor(
-                try computable(tensor).argmax(
-                    dim: arguments.optionalInt("dim"), keepdim: arguments.bool("keepdim")))
-        },
-        method(
-            "softmax", Signature(labelled: [("dim", .int(-1))]),
-            doc: "exp(x) / sum(exp(x)) along dim"
-        ) {
-            tensor, arguments in
-            .tensor(try computable(tensor).softmax(dim: arguments.int("dim")))
-        },
-        method(
-            "log_softmax", Signature(labelled: [("dim", .int(-1))]),
-            doc: "log(softmax(x)) along dim, computed stably"
-        ) {
-            tensor, arguments in
-            .tensor(try computable(tensor).logSoftmax(dim: arguments.int("dim")))
-        },
-        elementwise("exp", doc: "e to the power of each element") { try $0.exp() },
-        elementwise("log", doc: "the natural logarithm of each element") { try $0.log() },
-        elementwise("sqrt", doc: "the square root of each element") { try $0.sqrt() },
-        elementwise("rsqrt", doc: "1 / sqrt of each element") { try $0.rsqrt() },
-        elementwise("abs", doc: "the absolute value of each element") { try $0.abs() },
-        elementwise("neg", doc: "each element negated") { try $0.neg() },
-        elementwise("tanh", doc: "the hyperbolic tangent of each element") { try $0.tanh() },
-        elementwise("sigmoid", doc: "1 / (1 + exp(-x)) for each element") { try $0.sigmoid() },
-        elementwise("relu", doc: "max(x, 0) for each element") { try $0.relu() },
-        elementwise("silu", doc: "x * sigmoid(x) for each element") { try $0.silu() },
-        elementwise("gelu", doc: "the Gaussian error linear unit of each element") {
-            try $0.gelu()
-        },
-        method("detach", doc: "the same values, cut from the autograd graph") { tensor, _ in
-            .tensor(tensor.detach())
-        },
-        method("contiguous", doc: "the same values laid out contiguously") { tensor, _ in
-            .tensor(try tensor.contiguous())
-        },
-        method("pow", Signature(["exponent"]), doc: "each element to the power exponent") {
-            tensor, arguments in
-            .tensor(try computable(tensor).pow(Float(arguments.double(0))))
-        },
-        method("matmul", Signature(["other"]), doc: "the matrix product, same as @") {
-            tensor, arguments in
-            _ = try arguments.host(0, as: TensorValue.self, "tensor")
-            return try binary(.matmul, arguments.receiver, arguments[0]) ?? .nil
-        },
-        method(
-            "reshape", Signature(["shape"], variadic: "sizes"),
-            doc: "the values in a new shape (-1 infers one size)"
-        ) {
-            tensor, arguments in
-            .tensor(try tensor.reshape(TensorConversion.shape(arguments)))
-        },
-        method(
-            "view", Signature(["shape"], variadic: "sizes"),
-            doc: "a view in a new shape, sharing the values"
-        ) {
-            tensor, arguments in
-            .tensor(try tensor.view(TensorConversion.shape(arguments)))
-        },
-        method("transpose", Signature(["dim0", "dim1"]), doc: "dims dim0 and dim1 swapped") {
-            tensor, arguments in
-            .tensor(try tensor.transpose(arguments.int(0), arguments.int(1)))
-        },
-        method(
-            "permute", Signature(["dims"], variadic: "more"),
-            doc: "the dims reordered: t.permute([2, 0, 1])"
-        ) {
-            tensor, arguments in
-            .tensor(try tensor.permute(TensorConversion.shape(arguments, "dims")))
-        },
-        method(
-            "squeeze", Signature(labelled: [("dim", .nil)]),
-            doc: "size-1 dims removed (only dim when given)"
-        ) {
-            tensor, arguments in
-            .tensor(try tensor.squeeze(arguments.optionalInt("dim")))
-        },
-        method("unsqueeze", Signature(["dim"]), doc: "a new size-1 dim inserted at dim") {
-            tensor, arguments in
-            .tensor(try tensor.unsqueeze(arguments.int(0)))
-        },
-        method(
-            "flatten", Signature(labelled: [("start_dim", .int(0)), ("end_dim", .int(-1))]),
-            doc: "dims start_dim...end_dim merged"
-        ) {
-            tensor, arguments in
-            .tensor(
-                try tensor.flatten(
-                    startDim: arguments.int("start_dim"), endDim: arguments.int("end_dim")))
-        },
-        method(
-            "to", Signature(["dtype"]),
-            doc: "the values converted to dtype (float32, bfloat16, int64 ...)"
-        ) {
-            tensor, arguments in
-            .tensor(try tensor.to(arguments.choice("dtype", DType.self)))
-        },
-        method("item", doc: "the value of a one-element tensor, as a number") { tensor, _ in
-            try TensorConversion.scalar(tensor)
-        },
-        method("tolist", doc: "the values as nested lists") { tensor, _ in
-            TensorConversion.nestedList(tensor)
-        },
-        method("numel", doc: "the number of elements") { tensor, _ in .int(tensor.count) },
-        method(
-            "size", Signature(labelled: [("dim", .nil)]),
-            doc: "the shape as a list, or the size of one dim"
-        ) {
-            tensor, arguments in
-            guard let dim = try arguments.optionalInt("dim") else {
-                return .list(tensor.shape.map { .int($0) })
-            }
-            return .int(try tensor.size(dim))
-        },
-        method(
-            "backward", Signature(labelled: [("gradient", .nil), ("retain_graph", .bool(false))]),
-            doc: "accumulates d(self)/d(leaf) into each leaf's grad"
-        ) { tensor, arguments in
-            var gradient: Tensor?
-            if case .host = arguments["gradient"] {
-                gradient = try arguments.host("gradient", as: TensorValue.self, "tensor").tensor
-            }
-            try tensor.backward(gradient: gradient, retainGraph: arguments.bool("retain_graph"))
-            GraphBuiltins.noteBackward(tensor)
-            return .nil
-        },
-        method(
-            "requires_grad_", Signature(labelled: [("requires_grad", .bool(true))]),
-            doc: "sets requires_grad and returns the tensor"
-        ) { tensor, arguments in
-            try setRequiresGrad(tensor, arguments.bool("requires_grad"))
-            return arguments.receiver
-        },
-    ]
+    /// Shape, conversion and autograd methods; the arithmetic ones are in
+    /// `TensorBuiltins+Math.swift`.
+    static let methods: [Builtin] =
+        mathMethods + [
+            method("detach", doc: "the same values, cut from the autograd graph") { tensor, _ in
+                .tensor(tensor.detach())
+            },
+            method("contiguous", doc: "the same values laid out contiguously") { tensor, _ in
+                .tensor(try tensor.contiguous())
+            },
+            method("matmul", Signature(["other"]), doc: "the matrix product, same as @") {
+                tensor, arguments in
+                _ = try arguments.host(0, as: TensorValue.self, "tensor")
+                return try binary(.matmul, arguments.receiver, arguments[0]) ?? .nil
+            },
+            method(
+                "reshape", Signature(["shape"], variadic: "sizes"),
+                doc: "the values in a new shape (-1 infers one size)"
+            ) {
+                tensor, arguments in
+                .tensor(try tensor.reshape(TensorConversion.shape(arguments)))
+            },
+            method(
+                "view", Signature(["shape"], variadic: "sizes"),
+                doc: "a view in a new shape, sharing the values"
+            ) {
+                tensor, arguments in
+                .tensor(try tensor.view(TensorConversion.shape(arguments)))
+            },
+            method("transpose", Signature(["dim0", "dim1"]), doc: "dims dim0 and dim1 swapped") {
+                tensor, arguments in
+                .tensor(try tensor.transpose(arguments.int(0), arguments.int(1)))
+            },
+            method(
+                "permute", Signature(["dims"], variadic: "more"),
+                doc: "the dims reordered: t.permute([2, 0, 1])"
+            ) {
+                tensor, arguments in
+                .tensor(try tensor.permute(TensorConversion.shape(arguments, "dims")))
+            },
+            method(
+                "squeeze", Signature(labelled: [("dim", .nil)]),
+                doc: "size-1 dims removed (only dim when given)"
+            ) {
+                tensor, arguments in
+                .tensor(try tensor.squeeze(arguments.optionalInt("dim")))
+            },
+            method("unsqueeze", Signature(["dim"]), doc: "a new size-1 dim inserted at dim") {
+                tensor, arguments in
+                .tensor(try tensor.unsqueeze(arguments.int(0)))
+            },
+            method(
+                "flatten", Signature(labelled: [("start_dim", .int(0)), ("end_dim", .int(-1))]),
+                doc: "dims start_dim...end_dim merged"
+            ) {
+                tensor, arguments in
+                .tensor(
+                    try tensor.flatten(
+                        startDim: arguments.int("start_dim"), endDim: arguments.int("end_dim")))
+            },
+            method(
+                "to", Signature(["dtype"]),
+                doc: "the values converted to dtype (float32, bfloat16, int64 ...)"
+            ) {
+                tensor, arguments in
+                .tensor(try tensor.to(arguments.choice("dtype", DType.self)))
+            },
+            method("item", doc: "the value of a one-element tensor, as a number") { tensor, _ in
+                try TensorConversion.scalar(tensor)
+            },
+            method("tolist", doc: "the values as nested lists") { tensor, _ in
+                TensorConversion.nestedList(tensor)
+            },
+            method("numel", doc: "the number of elements") { tensor, _ in .int(tensor.count) },
+            method(
+                "size", Signature(labelled: [("dim", .nil)]),
+                doc: "the shape as a list, or the size of one dim"
+            ) {
+                tensor, arguments in
+                guard let dim = try arguments.optionalInt("dim") else {
+                    return .list(tensor.shape.map { .int($0) })
+                }
+                return .int(try tensor.size(dim))
+            },
+            method(
+                "backward",
+                Signature(labelled: [("gradient", .nil), ("retain_graph", .bool(false))]),
+                doc: "accumulates d(self)/d(leaf) into each leaf's grad"
+            ) { tensor, arguments in
+                var gradient: Tensor?
+                if case .host = arguments["gradient"] {
+                    gradient = try arguments.host("gradient", as: TensorValue.self, "tensor").tensor
+                }
+                try tensor.backward(gradient: gradient, retainGraph: arguments.bool("retain_graph"))
+                GraphBuiltins.noteBackward(tensor)
+                return .nil
+            },
+            method(
+                "requires_grad_", Signature(labelled: [("requires_grad", .bool(true))]),
+                doc: "sets requires_grad and returns the tensor"
+            ) { tensor, arguments in
+                try setRequiresGrad(tensor, arguments.bool("requires_grad"))
+                return arguments.receiver
+            },
+        ]
 }

@@ -59,6 +59,8 @@ extension TensorBuiltins {
         case .multiply: return try integralIfBoth(a.mul(b))
         case .matmul: return try integralIfBoth(a.matmul(b))
         case .divide: return .tensor(try a.div(b))
+        case .floorDivide: return try integralIfBoth(a.floorDivide(b))
+        case .modulo: return try integralIfBoth(a.remainder(b))
         case .power:
             // A number exponent only: Tensors' pow takes a scalar.
             guard let exponent = right.asDouble else { return nil }

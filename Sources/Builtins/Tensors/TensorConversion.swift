@@ -143,6 +143,12 @@ enum TensorConversion {
         }
     }
 
+    /// The number named `name`, or nil when the argument is nil.
+    static func optionalDouble(_ arguments: Arguments, _ name: String) throws -> Double? {
+        if case .nil = arguments[name] { return nil }
+        return try arguments.double(name)
+    }
+
     /// Whether a value is an int or a tensor of an integer dtype.
     static func isIntegral(_ value: Value) -> Bool {
         switch value {
