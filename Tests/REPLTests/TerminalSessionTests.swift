@@ -90,6 +90,22 @@ import Testing
         #expect(terminal.waitFor("42", after: mark), "output: \(terminal.tail(from: mark))")
     }
 
+    @Test func secondCtrlCWithinASecondQuits() throws {
+        let terminal = try Self.start()
+        defer { terminal.close() }
+        // Big matmuls: each runs for a good part of a second inside one tensor op, where
+        // only the first Ctrl-C's flag is pending, so the second one must end lfs.
+        terminal.enter("let a = ones([4000, 4000])")
+        let mark = terminal.mark
+        terminal.send("a @ a @ a @ a\r")
+        #expect(terminal.waitFor("a @ a @ a @ a", after: mark))
+        usleep(200_000)
+        terminal.send("\u{03}")
+        usleep(100_000)
+        terminal.send("\u{03}")
+        #expect(terminal.waitForExit(timeout: 20) == 130, "output: \(terminal.tail(from: mark))")
+    }
+
     @Test func ctrlCAtThePromptClearsTheLine() throws {
         let terminal = try Self.start()
         defer { terminal.close() }
