@@ -36,7 +36,8 @@ enum GraphCommand {
         if argument.last == "\"", let open = argument.dropLast().lastIndex(of: "\"") {
             // A quoted file name may hold spaces: `:graph x "my graph.svg"`.
             start = open
-            unquoted = String(argument[argument.index(after: open)..<argument.index(before: argument.endIndex)])
+            unquoted = String(
+                argument[argument.index(after: open)..<argument.index(before: argument.endIndex)])
         } else if let space = argument.lastIndex(where: \.isWhitespace) {
             start = argument.index(after: space)
             unquoted = String(argument[start...])
@@ -53,7 +54,8 @@ enum GraphCommand {
 
     /// A new `.svg` path in the temporary folder.
     static func temporaryPath() -> String {
-        let name = "lfs-graph-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).svg"
+        let name =
+            "lfs-graph-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).svg"
         return FileManager.default.temporaryDirectory.appendingPathComponent(name).path
     }
 

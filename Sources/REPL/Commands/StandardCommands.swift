@@ -12,7 +12,7 @@ public enum StandardCommands {
         argument: .name
     ) { session, argument in
         if argument.isEmpty {
-            session.writeLine(session.engine.help(nil))
+            session.show(session.engine.help(nil))
             session.writeLine("\nCommands:")
             for command in session.commands.all {
                 let synopsis = command.synopsis.padding(toLength: 18, withPad: " ", startingAt: 0)
@@ -26,7 +26,7 @@ public enum StandardCommands {
             }
             session.writeLine("\(command.synopsis)\n  \(command.summary)")
         } else {
-            session.writeLine(session.engine.help(argument))
+            session.show(session.engine.help(argument))
         }
         return .proceed
     }

@@ -68,20 +68,23 @@ public final class InterpreterEngine: REPLEngine {
     }
 
     /// Documentation of a name, or an overview (see ``REPLEngine``).
-    public func help(_ topic: String?) -> String {
+    public func help(_ topic: String?) -> EvaluationResult {
         guard let topic else {
-            return """
-                lfs: type code to run it; an expression's value is printed and bound to `_`.
-                help(x) documents a value, dir(x) lists its members.
-                """
+            return .completed(
+                display: """
+                    lfs: type code to run it; an expression's value is printed and bound to `_`.
+                    help(x) documents a value, dir(x) lists its members.
+                    """)
         }
         var captured = ""
         let previous = interpreter.output
         interpreter.output = { captured += $0 }
         defer { interpreter.output = previous }
         switch evaluate("help(\(topic))") {
-        case .completed: return captured.hasSuffix("\n") ? String(captured.dropLast()) : captured
-        case .failed(let message): return message
+        case .completed:
+            return .completed(
+                display: captured.hasSuffix("\n") ? String(captured.dropLast()) : captured)
+        case .failed(let message): return .failed(message: message)
         }
     }
 

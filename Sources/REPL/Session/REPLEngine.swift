@@ -19,8 +19,9 @@ public protocol REPLEngine: CompletionProvider {
     func load(path: String) -> EvaluationResult
     /// The user's bindings, one `name = summary` line each (for `:vars`).
     func variableSummaries() -> [String]
-    /// Documentation of a name, or an overview when `topic` is nil (for `:help`).
-    func help(_ topic: String?) -> String
+    /// Documentation of a name, or an overview when `topic` is nil (for `:help`); a
+    /// failure when the name is not bound.
+    func help(_ topic: String?) -> EvaluationResult
     /// Drops every user binding, keeping the builtins (for `:reset`).
     func reset()
 }

@@ -45,7 +45,9 @@ final class FakeEngine: REPLEngine {
     func variableSummaries() -> [String] {
         bindings.keys.sorted().map { "\($0) = \(bindings[$0] ?? "")" }
     }
-    func help(_ topic: String?) -> String { "help on \(topic ?? "everything")" }
+    func help(_ topic: String?) -> EvaluationResult {
+        .completed(display: "help on \(topic ?? "everything")")
+    }
     func reset() { bindings = [:] }
 }
 
