@@ -21,21 +21,11 @@ public enum TensorBuiltins: BuiltinDomain {
             try setRequiresGrad(tensor, try arguments.bool("requires_grad"))
             return .tensor(tensor)
         },
-        Builtin(
-            "zeros", Signature(["shape"], labelled: [("dtype", .nil)], variadic: "sizes"),
-            doc: "a tensor of zeros: zeros([2, 3]) or zeros(2, 3)"
-        ) { arguments in
-            let shape = try TensorConversion.shape(arguments)
-            return .tensor(
-                try Tensor.zeros(shape, dtype: TensorConversion.dtype(arguments) ?? .float32))
+        filled("zeros", doc: "a tensor of zeros: zeros([2, 3]) or zeros(2, 3)") {
+            try Tensor.zeros($0, dtype: $1)
         },
-        Builtin(
-            "ones", Signature(["shape"], labelled: [("dtype", .nil)], variadic: "sizes"),
-            doc: "a tensor of ones: ones([2, 3]) or ones(2, 3)"
-        ) { arguments in
-            let shape = try TensorConversion.shape(arguments)
-            return .tensor(
-                try Tensor.ones(shape, dtype: TensorConversion.dtype(arguments) ?? .float32))
+        filled("ones", doc: "a tensor of ones: ones([2, 3]) or ones(2, 3)") {
+            try Tensor.ones($0, dtype: $1)
         },
         Builtin(
             "randn", Signature(["shape"], labelled: [("seed", .nil)], variadic: "sizes"),
@@ -91,6 +81,21 @@ public enum TensorBuiltins: BuiltinDomain {
             return try GradMode.withNoGrad { try arguments.call(body) }
         },
     ]
+
+    /// Declares `name(shape, dtype:)`, also callable with sizes one by one.
+    static func filled(
+        _ name: String, doc: String, _ make: @escaping ([Int], DType) throws -> Tensor
+    ) -> Builtin {
+        Builtin(
+            name, Signature(["shape"], labelled: [("dtype", .nil)], variadic: "sizes"), doc: doc
+        ) {
+            arguments in
+            .tensor(
+                try make(
+                    TensorConversion.shape(arguments), TensorConversion.dtype(arguments) ?? .float32
+                ))
+        }
+    }
 
     /// Sets `requires_grad`, which only floating-point leaves may have.
     static func setRequiresGrad(_ tensor: Tensor, _ flag: Bool) throws {
