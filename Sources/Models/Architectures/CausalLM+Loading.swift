@@ -48,6 +48,9 @@ extension CausalLM {
         let loaded = CausalLM(
             config: config, traits: model.traits, stack: model.stack, head: model.head)
         loaded.sourceDirectory = directory
+        if TextFile.exists(directory + "/tokenizer.json") {
+            loaded.tokenizer = try Tokenizer.load(directory: directory)
+        }
         return loaded
     }
 }

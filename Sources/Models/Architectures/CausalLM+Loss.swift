@@ -25,7 +25,8 @@ extension CausalLM {
         var shifted: [Int] = []
         shifted.reserveCapacity(b * (t - 1))
         for row in 0..<b { shifted += values[(row * t + 1)..<((row + 1) * t)] }
-        let predicting = try logits.slice(dim: 1, start: 0, end: t - 1).reshape([b * (t - 1), v])
+        let predicting = try logits.slice(dim: 1, start: 0, end: t - 1).contiguous()
+            .reshape([b * (t - 1), v])
         return try ModelOps.crossEntropy(logits: predicting, labels: shifted)
     }
 }

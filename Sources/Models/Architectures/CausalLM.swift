@@ -44,6 +44,8 @@ public final class CausalLM: Layer {
     public let head: Linear
     /// The folder the model was loaded from (its tokenizer files are copied on save).
     public var sourceDirectory: String?
+    /// The tokenizer of the folder the model came from, if it had one.
+    public var tokenizer: Tokenizer?
 
     /// A model over existing parts.
     public init(
