@@ -49,6 +49,7 @@ let package = Package(
         .executableTarget(name: "bench-model", dependencies: ["Models", "Tensors"], path: "Sources/BenchModel"),
         .executableTarget(name: "bench-interp", dependencies: ["Language"], path: "Sources/BenchInterp"),
         .executableTarget(name: "bench-graph", dependencies: ["Graphs", "Tensors"], path: "Sources/BenchGraph"),
+        .executableTarget(name: "bench-tokenizer", dependencies: ["Models"], path: "Sources/BenchTokenizer"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),

@@ -134,3 +134,18 @@ let tokenizerFixtureNames = ["gpt2", "gpt2_prefix", "llama3", "qwen2", "llama2",
         #expect(pieces(.literal(Array(" ".unicodeScalars)), "a b") == [" "])
     }
 }
+
+@Suite struct TokenizerMergeTests {
+    /// The O(n log n) merge used for long words gives the same ids as the quadratic one.
+    @Test func heapMergeEqualsQuadraticMerge() throws {
+        let tokenizer = try Tokenizer.load(directory: formatsFixture("tokenizers/llama2"))
+        var generator = SeededGenerator(seed: 5)
+        let words = ["▁the", "▁quick", "▁brown", "▁fox", "▁didn", "'t", "▁care", "Hello", "▁world", "!", "▁1", "2", "3"]
+        for _ in 0..<50 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...40, using: &generator) { text += words.randomElement(using: &generator) ?? "" }
+            let symbols = text.unicodeScalars.compactMap { tokenizer.tokenID(String($0)) }
+            #expect(tokenizer.model.mergeWithHeap(symbols) == tokenizer.model.mergeQuadratic(symbols), "\(text)")
+        }
+    }
+}

@@ -74,6 +74,8 @@ final class BPEModel: @unchecked Sendable {
         let key = String(view)
         if let cached = lock.withLock({ cache[key] }) { return cached }
         let ids = encodeUncached(word, key: key)
+        // As the library, long words (SentencePiece text without a pre-tokenizer) are not cached.
+        if word.count >= 256 { return ids }
         lock.withLock {
             if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
             cache[key] = ids
@@ -106,7 +108,13 @@ final class BPEModel: @unchecked Sendable {
                 pendingUnknown = true
             }
         }
-        // Merge the lowest-ranked adjacent pair, leftmost first, until none is left.
+        return symbols.count > 48 ? mergeWithHeap(symbols) : mergeQuadratic(symbols)
+    }
+
+    /// Merges the lowest-ranked adjacent pair, leftmost first, until none is left: O(n^2),
+    /// the fastest for the short words pre-tokenizers make.
+    func mergeQuadratic(_ initial: [Int]) -> [Int] {
+        var symbols = initial
         while symbols.count > 1 {
             var bestRank = Int.max
             var bestIndex = -1
@@ -123,6 +131,84 @@ final class BPEModel: @unchecked Sendable {
             symbols.remove(at: bestIndex + 1)
         }
         return symbols
+    }
+}
+
+extension BPEModel {
+    /// The same merge order in O(n log n) for long words: a min-heap of (rank, position)
+    /// over a linked list of symbols, stale entries skipped (the library's `merge_all`).
+    func mergeWithHeap(_ initial: [Int]) -> [Int] {
+        var ids = initial
+        let count = ids.count
+        guard count > 1 else { return initial }
+        var next = Array(1...count)
+        next[count - 1] = -1
+        var previous = Array(-1..<(count - 1))
+        var alive = [Bool](repeating: true, count: count)
+        var heap = MinHeap()
+        func push(_ position: Int) {
+            let right = next[position]
+            guard right >= 0, let merge = merges[UInt64(ids[position]) << 32 | UInt64(ids[right])] else { return }
+            heap.push(UInt64(merge.rank) << 32 | UInt64(position))
+        }
+        for position in 0..<(count - 1) { push(position) }
+        while let top = heap.pop() {
+            let rank = Int(top >> 32)
+            let position = Int(top & 0xFFFF_FFFF)
+            let right = next[position]
+            guard alive[position], right >= 0,
+                let merge = merges[UInt64(ids[position]) << 32 | UInt64(ids[right])], merge.rank == rank
+            else { continue }
+            ids[position] = merge.id
+            alive[right] = false
+            next[position] = next[right]
+            if next[right] >= 0 { previous[next[right]] = position }
+            if previous[position] >= 0 { push(previous[position]) }
+            push(position)
+        }
+        var out: [Int] = []
+        var position = 0
+        while position >= 0 {
+            out.append(ids[position])
+            position = next[position]
+        }
+        return out
+    }
+}
+
+/// A binary min-heap of packed (rank << 32 | position) keys.
+struct MinHeap {
+    private var items: [UInt64] = []
+
+    mutating func push(_ value: UInt64) {
+        items.append(value)
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            if items[parent] <= items[child] { break }
+            items.swapAt(parent, child)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> UInt64? {
+        guard let first = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1
+                let right = left + 1
+                var smallest = parent
+                if left < items.count, items[left] < items[smallest] { smallest = left }
+                if right < items.count, items[right] < items[smallest] { smallest = right }
+                if smallest == parent { break }
+                items.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        return first
     }
 }
 
