@@ -116,3 +116,14 @@ final class EventLog: @unchecked Sendable {
         #expect(try x.exp().count == 4)
     }
 }
+
+@Test func longChainsBackwardAndFreeWithoutDeepRecursion() throws {
+    let x = Tensor([1])
+    x.requiresGrad = true
+    var total = x
+    for _ in 0..<20_000 { total = try total + x }
+    try total.backward(retainGraph: true)
+    #expect(x.grad?.toFloatArray() == [20_001])
+    total = x  // drops the 20,000-node chain
+    #expect(total.isLeaf)
+}

@@ -41,6 +41,18 @@ let errorCases: [ErrorCase] = [
     ErrorCase(description: "expand overflow", expected: .sizeOverflow(op: "expand", shape: [1 << 40, 1 << 40])) {
         _ = try Tensor.zeros([1]).expand([1 << 40, 1 << 40])
     },
+    ErrorCase(description: "an allocation beyond the address space", expected: .outOfMemory(op: "storage", bytes: 1 << 60)) {
+        _ = try Tensor.zeros([1 << 58])
+    },
+    ErrorCase(description: "elementwise op over a huge broadcast view", expected: .outOfMemory(op: "storage", bytes: 1 << 60)) {
+        _ = try Tensor.zeros([1]).expand([1 << 29, 1 << 29]).exp()
+    },
+    ErrorCase(description: "slice step Int.min", expected: .invalidArgument(op: "slice", reason: "slice step \(Int.min) is out of range")) {
+        _ = try Tensor.zeros([3]).slice(dim: 0, step: Int.min)
+    },
+    ErrorCase(description: "integer arange beyond Int64", expected: .invalidArgument(op: "arange", reason: "bounds do not fit in int64")) {
+        _ = try Tensor.arange(1e300, 1e300 + 1, dtype: .int64)
+    },
     ErrorCase(description: "arange with zero step", expected: .invalidArgument(op: "arange", reason: "bounds and step must be finite, step non-zero")) {
         _ = try Tensor.arange(0, 5, step: 0)
     },

@@ -39,6 +39,8 @@ import Testing
     #expect(try x.slice(dim: 0, step: -1).toFloatArray() == [9, 8, 7, 6, 5, 4, 3, 2, 1, 0])
     #expect(try x.slice(dim: 0, start: -2, end: 2, step: -3).toFloatArray() == [8, 5])
     #expect(try x.slice(dim: 0, start: 20).count == 0)
+    #expect(try x.slice(dim: 0, start: 3, step: Int.max).toFloatArray() == [3])
+    #expect(try x.slice(dim: 0, start: Int.min, end: Int.max).count == 10)
     let m = try Tensor.arange(0, 12).reshape([3, 4])
     #expect(try m.slice(dim: 1, start: 1, end: 3).toFloatArray() == [1, 2, 5, 6, 9, 10])
     #expect(try m.select(dim: 1, index: -1).toFloatArray() == [3, 7, 11])

@@ -6,7 +6,7 @@ public final class TapeNode: @unchecked Sendable {
     /// The op's declaration.
     public let op: OpSpec
     /// The inputs, in order (leaves, or outputs of earlier nodes).
-    public let inputs: [Tensor]
+    public private(set) var inputs: [Tensor]
     /// The attributes the op was applied with.
     public let attributes: OpAttributes
     /// The module path at the time of the call (`model.layers.0.mlp`), empty at top level.
@@ -33,6 +33,25 @@ public final class TapeNode: @unchecked Sendable {
     public var opName: String { op.name }
     /// The op's label with its attributes (`sum(dims=[1], keepdim=True)`).
     public var label: String { op.label(attributes) }
+
+    deinit {
+        // Release long chains iteratively: letting each node free its inputs
+        // recursively overflows the stack for graphs of many thousand ops (a script
+        // summing losses in a loop without no_grad).
+        var pending = inputs
+        inputs = []
+        saved = []
+        while var tensor = pending.popLast() {
+            guard isKnownUniquelyReferenced(&tensor), var node = tensor.producer else { continue }
+            tensor.producer = nil
+            if isKnownUniquelyReferenced(&node) {
+                pending.append(contentsOf: node.inputs)
+                pending.append(contentsOf: node.saved)
+                node.inputs = []
+                node.saved = []
+            }
+        }
+    }
 
     /// Frees the saved tensors; a later backward through this node throws.
     func release() {

@@ -85,6 +85,9 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "arange", reason: "bounds and step must be finite, step non-zero")
         }
         let length = Swift.max(0, ((end - start) / step).rounded(.up))
+        guard dtype.isFloatingPoint || (Swift.abs(start) < 9e18 && Swift.abs(end) < 9e18) else {
+            throw TensorError.invalidArgument(op: "arange", reason: "bounds do not fit in \(dtype)")
+        }
         guard length < Double(1 << 31) else {
             throw TensorError.invalidArgument(op: "arange", reason: "too many values (\(length))")
         }

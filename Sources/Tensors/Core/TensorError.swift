@@ -29,6 +29,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
     case noGradient(op: String)
     /// Writing into storage that wraps read-only memory (an mmap'd checkpoint).
     case readOnlyStorage(op: String)
+    /// An allocation the machine could not satisfy.
+    case outOfMemory(op: String, bytes: Int)
     /// The computation was stopped by `TensorRuntime.requestInterrupt()` (Ctrl-C).
     case interrupted
 
@@ -66,6 +68,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(op): the tensor does not require grad and has no grad function"
         case .readOnlyStorage(let op):
             return "\(op): the tensor wraps read-only memory and cannot be written"
+        case .outOfMemory(let op, let bytes):
+            return "\(op): cannot allocate \(bytes) bytes"
         case .interrupted:
             return "interrupted"
         }

@@ -16,10 +16,11 @@ enum Elementwise {
     @inline(__always)
     static func map(_ x: Tensor, op: String, _ f: (Float) -> Float) throws -> Tensor {
         try requireFloat(x, op: op)
-        let input = x.contiguousFloat32()
+        // The output first: an impossible size throws before the input is copied.
         let output = Tensor(
-            unchecked: TensorStorage(dtype: .float32, validCount: x.count), shape: x.shape,
+            unchecked: try TensorStorage(dtype: .float32, count: x.count), shape: x.shape,
             strides: Shape.contiguousStrides(x.shape), offset: 0, count: x.count)
+        let input = x.contiguousFloat32()
         let source = input.storage.floats + input.offset
         let target = output.storage.floats
         Parallel.forEachChunk(count: x.count, minimumChunk: parallelGrain) { range in
@@ -38,7 +39,7 @@ enum Elementwise {
         let shape = try Shape.broadcast(a.shape, b.shape, op: op)
         let count = try Shape.count(shape, op: op)
         let output = Tensor(
-            unchecked: TensorStorage(dtype: .float32, validCount: count), shape: shape,
+            unchecked: try TensorStorage(dtype: .float32, count: count), shape: shape,
             strides: Shape.contiguousStrides(shape), offset: 0, count: count)
         let target = output.storage.floats
         let left = a.dtype == .float32 ? a : a.contiguousFloat32()
@@ -93,7 +94,7 @@ enum Elementwise {
         let count = try Shape.count(shape, op: op)
         let operands = [a, b, c].map { $0.dtype == .float32 ? $0 : $0.materialized(dtype: .float32) }
         let output = Tensor(
-            unchecked: TensorStorage(dtype: .float32, validCount: count), shape: shape,
+            unchecked: try TensorStorage(dtype: .float32, count: count), shape: shape,
             strides: Shape.contiguousStrides(shape), offset: 0, count: count)
         let target = output.storage.floats
         let (pa, pb, pc) = (

@@ -90,6 +90,11 @@ enum MatmulKernel {
         } catch {
             throw TensorError.shapeMismatch(op: "matmul", lhs: a.shape, rhs: b.shape)
         }
+        let limit = Int(Int32.max)
+        guard m <= limit, n <= limit, k <= limit, batch.reduce(m, &*) <= limit else {
+            throw TensorError.invalidShape(
+                op: "matmul", shape: batch + [m, n], reason: "sizes beyond BLAS's 32-bit range")
+        }
         let outputShape = batch + [m, n]
         let output = try Tensor(zeros: outputShape)
         if output.count == 0 || k == 0 { return output }

@@ -52,15 +52,18 @@ enum ShapeKernels {
     {
         guard step != 0 else { throw TensorError.invalidArgument(op: op, reason: "slice step cannot be zero") }
         func clamp(_ value: Int, low: Int, high: Int) -> Int { Swift.min(Swift.max(value, low), high) }
+        guard step != Int.min else {
+            throw TensorError.invalidArgument(op: op, reason: "slice step \(step) is out of range")
+        }
         if step > 0 {
             let s = start.map { $0 < 0 ? clamp($0 + size, low: 0, high: size) : clamp($0, low: 0, high: size) } ?? 0
             let e = end.map { $0 < 0 ? clamp($0 + size, low: 0, high: size) : clamp($0, low: 0, high: size) } ?? size
-            let count = e > s ? (e - s + step - 1) / step : 0
+            let count = e > s ? (e - s - 1) / step + 1 : 0
             return (s, count)
         }
         let s = start.map { $0 < 0 ? clamp($0 + size, low: -1, high: size - 1) : clamp($0, low: -1, high: size - 1) } ?? size - 1
         let e = end.map { $0 < 0 ? clamp($0 + size, low: -1, high: size - 1) : clamp($0, low: -1, high: size - 1) } ?? -1
-        let count = s > e ? (s - e + (-step) - 1) / (-step) : 0
+        let count = s > e ? (s - e - 1) / (-step) + 1 : 0
         return (s, count)
     }
 

@@ -29,10 +29,7 @@ public struct TensorFormatter: Sendable {
         } else if tensor.rank == 0 {
             body = style.format(values.first ?? 0, padded: false)
         } else {
-            let all = tensor.toFloatArray()
-            body = render(
-                tensor.shape, all, style: style, summarize: summarize, indent: prefix.count, dim: 0,
-                base: 0)
+            body = render(tensor, style: style, summarize: summarize, indent: prefix.count, dim: 0, offset: tensor.offset)
         }
         var suffixes: [String] = []
         if tensor.count == 0 && tensor.rank > 1 {
@@ -50,23 +47,22 @@ public struct TensorFormatter: Sendable {
         return prefix + body + ")"
     }
 
-    /// The elements the formatter sizes its columns from (only the shown ones).
+    /// The elements the formatter sizes its columns from (only the shown ones; a
+    /// summarised tensor is never read whole).
     static func summarizedValues(_ tensor: Tensor, summarize: Bool, edgeItems: Int) -> [Float] {
-        let all = tensor.toFloatArray()
-        guard summarize else { return all }
+        guard summarize else { return tensor.toFloatArray() }
         var shown: [Float] = []
-        let strides = Shape.contiguousStrides(tensor.shape)
-        func visit(_ dim: Int, _ base: Int) {
+        func visit(_ dim: Int, _ offset: Int) {
             if dim == tensor.rank {
-                shown.append(all[base])
+                shown.append(tensor.storage.float(at: offset))
                 return
             }
             for index in shownIndices(size: tensor.shape[dim], summarize: true, edgeItems: edgeItems)
             where index >= 0 {
-                visit(dim + 1, base + index * strides[dim])
+                visit(dim + 1, offset + index * tensor.strides[dim])
             }
         }
-        visit(0, 0)
+        visit(0, tensor.offset)
         return shown
     }
 
@@ -79,13 +75,17 @@ public struct TensorFormatter: Sendable {
     }
 
     private func render(
-        _ shape: [Int], _ values: [Float], style: ElementStyle, summarize: Bool, indent: Int,
-        dim: Int, base: Int
+        _ tensor: Tensor, style: ElementStyle, summarize: Bool, indent: Int, dim: Int, offset: Int
     ) -> String {
-        let strides = Shape.contiguousStrides(shape)
+        let shape = tensor.shape
         let indices = Self.shownIndices(size: shape[dim], summarize: summarize, edgeItems: edgeItems)
         if dim == shape.count - 1 {
-            let items = indices.map { $0 < 0 ? " ..." : style.format(values[base + $0], padded: true) }
+            let items = indices.map {
+                $0 < 0
+                    ? " ..."
+                    : style.format(
+                        tensor.storage.float(at: offset + $0 * tensor.strides[dim]), padded: true)
+            }
             let itemWidth = style.width + 2
             let perLine = Swift.max(1, (lineWidth - indent - dim) / Swift.max(itemWidth, 1))
             var lines: [String] = []
@@ -102,8 +102,8 @@ public struct TensorFormatter: Sendable {
             index < 0
                 ? "..."
                 : render(
-                    shape, values, style: style, summarize: summarize, indent: indent, dim: dim + 1,
-                    base: base + index * strides[dim])
+                    tensor, style: style, summarize: summarize, indent: indent, dim: dim + 1,
+                    offset: offset + index * tensor.strides[dim])
         }
         return "[" + parts.joined(separator: separator) + "]"
     }

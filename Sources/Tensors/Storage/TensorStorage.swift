@@ -1,6 +1,8 @@
+import Foundation
+
 /// A flat buffer of elements of one dtype, shared by a tensor and its views.
 ///
-/// Storage either owns memory it allocated (zeroed, 64-byte aligned, counted in
+/// Storage either owns memory it allocated (zeroed, 16-byte aligned, counted in
 /// `TensorMemory`) or wraps memory owned by someone else, such as an mmap'd
 /// safetensors file, without copying; `owner` is then kept alive as long as the storage.
 public final class TensorStorage: @unchecked Sendable {
@@ -25,21 +27,30 @@ public final class TensorStorage: @unchecked Sendable {
         }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
         guard !overflow else { throw TensorError.sizeOverflow(op: "storage", shape: [count]) }
-        self.init(validated: dtype, count: count, bytes: bytes)
+        // calloc hands back lazily zeroed pages and reports failure instead of trapping.
+        guard let memory = calloc(Swift.max(bytes, 1), 1) else {
+            throw TensorError.outOfMemory(op: "storage", bytes: bytes)
+        }
+        self.init(validated: dtype, count: count, bytes: bytes, memory: memory)
     }
 
     /// Allocates zeroed storage for a count known to be valid (the element count of an
     /// existing array or tensor).
     convenience init(dtype: DType, validCount count: Int) {
-        self.init(validated: dtype, count: max(0, count), bytes: max(0, count) &* dtype.byteSize)
+        let bytes = Swift.max(0, count) &* dtype.byteSize
+        // Like an Array, running out of memory here ends the process (the throwing
+        // initialiser is the one sizes from user input go through).
+        let memory =
+            calloc(Swift.max(bytes, 1), 1)
+            ?? UnsafeMutableRawPointer.allocate(byteCount: Swift.max(bytes, 1), alignment: 16)
+        self.init(validated: dtype, count: Swift.max(0, count), bytes: bytes, memory: memory)
     }
 
-    private init(validated dtype: DType, count: Int, bytes: Int) {
+    private init(validated dtype: DType, count: Int, bytes: Int, memory: UnsafeMutableRawPointer) {
         self.dtype = dtype
         self.count = count
         self.byteCount = bytes
-        self.baseAddress = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
-        self.baseAddress.initializeMemory(as: UInt8.self, repeating: 0, count: max(bytes, 1))
+        self.baseAddress = memory
         self.isReadOnly = false
         self.ownsMemory = true
         self.owner = nil
@@ -77,7 +88,7 @@ public final class TensorStorage: @unchecked Sendable {
 
     deinit {
         if ownsMemory {
-            baseAddress.deallocate()
+            free(baseAddress)
             TensorMemory.didFree(byteCount)
         } else {
             TensorMemory.didUnwrap(byteCount)
