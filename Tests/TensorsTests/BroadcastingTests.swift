@@ -67,3 +67,20 @@ func compatibleShape(_ shape: [Int], _ generator: inout SeededGenerator) -> [Int
         try Tensor.zeros([2, 3]) + Tensor.zeros([4])
     }
 }
+
+@Test func largeBroadcastsSplitAcrossThreadsCorrectly() throws {
+    var generator = SeededGenerator(seed: 77)
+    let (rows, columns) = (301, 257)
+    let matrix = try Tensor(shape: [rows, 1, columns], scalars: generator.floats(rows * columns))
+    let bias = try Tensor(shape: [3, columns], scalars: generator.floats(3 * columns))
+    let sum = try matrix - bias  // [301, 3, 257]: the strided path, chunked by rows
+    let (m, b) = (matrix.toFloatArray(), bias.toFloatArray())
+    var expected: [Float] = []
+    for row in 0..<rows {
+        for k in 0..<3 {
+            for column in 0..<columns { expected.append(m[row * columns + column] - b[k * columns + column]) }
+        }
+    }
+    #expect(sum.shape == [rows, 3, columns])
+    #expect(sum.toFloatArray() == expected)
+}

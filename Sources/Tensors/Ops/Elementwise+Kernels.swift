@@ -70,16 +70,30 @@ enum Elementwise {
                 Shape.broadcastStrides(shape: left.shape, strides: left.strides, to: shape),
                 Shape.broadcastStrides(shape: right.shape, strides: right.strides, to: shape),
             ]
-            StridedLoop.forEachRun(
-                shape: shape, strides: strides, offsets: [0, left.offset, right.offset]
-            ) { offsets, run, inner in
-                var (o, i, j) = (offsets[0], offsets[1], offsets[2])
-                for _ in 0..<run {
-                    target[o] = f(lhs[i], rhs[j])
-                    o += inner[0]
-                    i += inner[1]
-                    j += inner[2]
+            let offsets = [0, left.offset, right.offset]
+            func run(_ runShape: [Int], _ starts: [Int]) {
+                StridedLoop.forEachRun(shape: runShape, strides: strides, offsets: starts) {
+                    offsets, run, inner in
+                    var (o, i, j) = (offsets[0], offsets[1], offsets[2])
+                    for _ in 0..<run {
+                        target[o] = f(lhs[i], rhs[j])
+                        o += inner[0]
+                        i += inner[1]
+                        j += inner[2]
+                    }
                 }
+            }
+            if shape.count >= 2 && shape[0] > 1 && count >= 2 * parallelGrain {
+                // Chunks of the outermost dim write disjoint rows of the contiguous output.
+                let perRow = Swift.max(1, count / shape[0])
+                Parallel.forEachChunk(count: shape[0], minimumChunk: Swift.max(1, parallelGrain / perRow)) {
+                    range in
+                    var chunkShape = shape
+                    chunkShape[0] = range.count
+                    run(chunkShape, (0..<3).map { offsets[$0] + range.lowerBound * strides[$0][0] })
+                }
+            } else {
+                run(shape, offsets)
             }
         }
         return output
