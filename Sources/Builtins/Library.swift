@@ -16,6 +16,7 @@ public enum Library {
     /// The domains, in the order they are registered; later ones may use earlier ones.
     public static let domains: [any BuiltinDomain.Type] = [
         TensorBuiltins.self,
+        ModelBuiltins.self,
         GraphBuiltins.self,
     ]
 
