@@ -149,3 +149,36 @@ let tokenizerFixtureNames = ["gpt2", "gpt2_prefix", "llama3", "qwen2", "llama2",
         }
     }
 }
+
+@Suite struct TokenizerTrainerTests {
+    static let corpus = [
+        "The quick brown fox jumps over the lazy dog. The dog didn't care.",
+        "Hello world! Hello, world? hello WORLD... I'm here, you're there.",
+        "def forward(self, x):\n    return self.linear(x) + 1\n",
+        "Numbers: 0 1 12 123 1234 and café naïve 日本語 😀",
+    ]
+
+    @Test func trainedTokenizerRoundTripsAndCompresses() throws {
+        let trainer = BPETrainer(vocabularySize: 400, minimumFrequency: 2, specialTokens: ["<|endoftext|>", "<|im_start|>"])
+        let texts = Array(repeating: Self.corpus, count: 10).flatMap { $0 }
+        let json = trainer.trainJSON(texts)
+        #expect(json == trainer.trainJSON(texts))  // deterministic
+        let tokenizer = try trainer.train(texts)
+        #expect(tokenizer.vocabularySize <= 400)
+        #expect(tokenizer.vocabularySize > 258)
+        #expect(tokenizer.tokenID("<|endoftext|>") == 0)
+        #expect(tokenizer.specialTokenIDs == [0, 1])
+        #expect(tokenizer.encode("<|im_start|>", addSpecialTokens: false) == [1])
+        for text in Self.corpus + ["unseen words ÿ 🚀 \t\n"] {
+            let ids = tokenizer.encode(text, addSpecialTokens: false)
+            #expect(try tokenizer.decode(ids) == text)
+            #expect(ids.count <= text.utf8.count)
+        }
+        #expect(tokenizer.encode(" world", addSpecialTokens: false).count == 1)
+        #expect(tokenizer.encode(Self.corpus[0], addSpecialTokens: false).count < Self.corpus[0].utf8.count / 2)
+        if let dump = ProcessInfo.processInfo.environment["LFS_DUMP_TRAINED_TOKENIZER"] {
+            // For checking by hand that the `tokenizers` library loads it and agrees.
+            try TextFile.write(json, to: dump)
+        }
+    }
+}
