@@ -62,6 +62,20 @@ struct ConfigFields {
         return ConfigFields(object: object, file: file)
     }
 
+    /// transformers' JSON layout: sorted keys, two-space indent, trailing newline.
+    static func text(of json: JSONValue) -> String {
+        JSONWriter.pretty(json, sortKeys: true) + "\n"
+    }
+
+    /// Writes `json` in that layout at `path`, atomically.
+    static func write(_ json: JSONValue, to path: String) throws {
+        do {
+            try TextFile.write(text(of: json), to: path)
+        } catch let error as FileIOError {
+            throw ConfigError.io(file: path, detail: error.detail)
+        }
+    }
+
     func name(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     /// The value, or nil when absent or JSON null.

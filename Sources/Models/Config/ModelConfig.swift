@@ -162,16 +162,12 @@ public struct ModelConfig: Equatable, Sendable {
         return .object(object)
     }
 
-    /// The config.json text: sorted keys, two-space indent, trailing newline.
-    public var jsonText: String { JSONWriter.pretty(json, sortKeys: true) + "\n" }
+    /// The file text: sorted keys, two-space indent, trailing newline (as transformers).
+    public var jsonText: String { ConfigFields.text(of: json) }
 
     /// Writes config.json at `path` (atomically).
     /// - Throws: `ConfigError.io`.
     public func write(to path: String) throws {
-        do {
-            try TextFile.write(jsonText, to: path)
-        } catch let error as FileIOError {
-            throw ConfigError.io(file: path, detail: error.detail)
-        }
+        try ConfigFields.write(json, to: path)
     }
 }
