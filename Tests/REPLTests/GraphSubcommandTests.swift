@@ -36,7 +36,10 @@ import Testing
         (["graph"], 2, "lfs graph: no script given"),
         (["graph", "--depth", "x", "a.lfs"], 2, "--depth needs a whole number"),
         (["graph", "SCRIPT", "--value", "nope"], 1, "the script defines no value 'nope'"),
-        (["graph", "SCRIPT", "-o", "/nonexistent-lfs/g.svg"], 1, "folder '/nonexistent-lfs' does not exist"),
+        (
+            ["graph", "SCRIPT", "-o", "/nonexistent-lfs/g.svg"], 1,
+            "folder '/nonexistent-lfs' does not exist"
+        ),
     ])
     func mistakesAreReported(arguments: [String], status: Int32, message: String) throws {
         let path = try CommandLineTests.temporaryFile("step.lfs", Self.script)

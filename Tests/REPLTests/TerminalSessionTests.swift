@@ -90,6 +90,24 @@ import Testing
         #expect(terminal.waitFor("42", after: mark), "output: \(terminal.tail(from: mark))")
     }
 
+    @Test func ctrlCTypedRightAfterEnterStopsThatInput() throws {
+        let terminal = try Self.start()
+        defer { terminal.close() }
+        terminal.enter("var n = 1")
+        var mark = terminal.mark
+        // Ctrl-C as soon as the line is echoed, without waiting for the loop to start.
+        // (In one write with the Enter, the terminal driver would flush the typed line.)
+        terminal.send("while true { n = n }\r")
+        #expect(terminal.waitFor("n = n }", after: mark))
+        terminal.send("\u{03}")
+        #expect(
+            terminal.waitFor("interrupted", after: mark), "output: \(terminal.tail(from: mark))")
+        #expect(terminal.waitFor("lfs> ", after: mark))
+        mark = terminal.mark
+        terminal.send("n + 1\r")
+        #expect(terminal.waitFor("2", after: mark))
+    }
+
     @Test func secondCtrlCWithinASecondQuits() throws {
         let terminal = try Self.start()
         defer { terminal.close() }

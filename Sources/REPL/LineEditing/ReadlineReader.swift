@@ -79,12 +79,24 @@ enum ReadlineBridge {
 
     /// Reads one byte, waking every 100 ms to look at the Ctrl-C flag: the signal may be
     /// delivered to another thread (OpenBLAS's, the interpreter's), so an interrupted
-    /// `read` cannot be relied on. On Ctrl-C it marks the line cancelled, shows `^C`, and
-    /// returns a newline so readline hands the line back.
+    /// `read` cannot be relied on. Bytes typed before the Ctrl-C are read first (an Enter
+    /// already typed runs its line, and the Ctrl-C then stops that computation); once
+    /// none are left it marks the line cancelled, shows `^C`, and returns a newline so
+    /// readline hands the line back.
     static let getCharacter: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { stream in
         let descriptor = stream.map { fileno($0) } ?? 0
         var byte: UInt8 = 0
         while true {
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, InterruptController.isPending ? 0 : 100)
+            if ready < 0 && errno != EINTR { return EOF }
+            if ready > 0 {
+                let count = read(descriptor, &byte, 1)
+                if count == 1 { return Int32(byte) }
+                if count == 0 { return EOF }
+                if errno != EINTR && errno != EAGAIN { return EOF }
+                continue
+            }
             if InterruptController.takePending() {
                 cancelled = true
                 lfs_rl_set_point(lfs_rl_end())
@@ -92,14 +104,6 @@ enum ReadlineBridge {
                 _ = "^C".withCString { write(1, $0, 2) }
                 return 10
             }
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, 100)
-            if ready < 0 && errno != EINTR { return EOF }
-            if ready <= 0 { continue }
-            let count = read(descriptor, &byte, 1)
-            if count == 1 { return Int32(byte) }
-            if count == 0 { return EOF }
-            if errno != EINTR && errno != EAGAIN { return EOF }
         }
     }
 

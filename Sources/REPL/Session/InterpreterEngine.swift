@@ -30,7 +30,6 @@ public final class InterpreterEngine: REPLEngine {
 
     /// Runs one REPL input and returns what to print (see ``REPLEngine``).
     public func evaluate(_ source: String) -> EvaluationResult {
-        clearInterrupts()
         do {
             guard let value = try interpreter.evaluate(source) else {
                 return .completed(display: nil)
@@ -43,7 +42,6 @@ public final class InterpreterEngine: REPLEngine {
 
     /// Runs a file in the session's scope (see ``REPLEngine``).
     public func load(path: String) -> EvaluationResult {
-        clearInterrupts()
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             return .failed(message: "lfs: cannot read '\(path)'")
         }
@@ -98,11 +96,6 @@ public final class InterpreterEngine: REPLEngine {
     static func display(_ value: Value) -> String? {
         if case .nil = value { return nil }
         return value.repr
-    }
-
-    private func clearInterrupts() {
-        interpreter.interrupt.clear()
-        Library.clearInterrupts()
     }
 
     // MARK: Completion

@@ -10,9 +10,13 @@ import Synchronization
 /// flags; the interpreter and the tensor ops check theirs between steps and raise an
 /// `interrupted` error that unwinds normally, so every binding survives.
 ///
-/// While a computation runs (`beginComputation()`), a second Ctrl-C within one second
-/// quits the process with status ``ExitStatus/interrupted``. At the prompt, the line
-/// reader reads ``takePending()`` to cancel the line being typed.
+/// Targets (the interpreter's and the tensor runtime's flags) are only set while a
+/// computation runs, between ``beginComputation()`` and ``endComputation()``; a Ctrl-C
+/// that lands just before the start is forwarded by ``beginComputation()``, and the flags
+/// are cleared at the end, so a stale one never stops the next input. While a computation
+/// runs, a second Ctrl-C within one second quits the process with status
+/// ``ExitStatus/interrupted``. At the prompt, the line reader reads ``takePending()`` to
+/// cancel the line being typed.
 public enum InterruptController {
     /// A C function the handler calls on every Ctrl-C; it must be async-signal-safe
     /// (an atomic store, nothing else), such as setting an interpreter's interrupt flag.
@@ -21,13 +25,18 @@ public enum InterruptController {
     /// The most targets that can be registered.
     static let capacity = 8
 
-    /// Registers a function the SIGINT handler calls. Register before ``install()``.
+    /// Registers a flag to set on Ctrl-C during a computation and to clear after it.
+    /// Register before ``install()``.
+    /// - Parameters:
+    ///   - request: sets the flag; called from the signal handler.
+    ///   - clear: clears it; called by ``endComputation()``.
     /// - Returns: false when ``capacity`` targets are already registered.
     @discardableResult
-    public static func register(_ target: @escaping Target) -> Bool {
+    public static func register(request: @escaping Target, clear: @escaping Target) -> Bool {
         let index = state.targetCount.load(ordering: .acquiring)
         guard index < capacity else { return false }
-        state.targets[index] = target
+        state.targets[index] = request
+        state.clears[index] = clear
         state.targetCount.store(index + 1, ordering: .releasing)
         return true
     }
@@ -49,17 +58,29 @@ public enum InterruptController {
         pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 
-    /// Marks the start of a computation: clears a stale Ctrl-C and arms the
-    /// "second Ctrl-C within a second quits" rule.
+    /// Marks the start of a computation and arms the "second Ctrl-C within a second
+    /// quits" rule. A Ctrl-C that came after the prompt returned (still pending) is
+    /// passed on to the targets, so typing Ctrl-C right after Enter is never lost.
     public static func beginComputation() {
-        state.pending.store(false, ordering: .releasing)
         state.busy.store(true, ordering: .releasing)
+        if state.pending.load(ordering: .acquiring) { requestTargets() }
     }
 
-    /// Marks the end of a computation (back at the prompt).
+    /// Marks the end of a computation (back at the prompt) and clears the targets' flags.
     public static func endComputation() {
         state.busy.store(false, ordering: .releasing)
+        let count = state.targetCount.load(ordering: .acquiring)
+        for index in 0..<count { state.clears[index]?() }
     }
+
+    /// Calls every request target (from the handler, or from `beginComputation`).
+    fileprivate static func requestTargets() {
+        let count = state.targetCount.load(ordering: .acquiring)
+        for index in 0..<count { state.targets[index]?() }
+    }
+
+    /// Whether a Ctrl-C is pending (without clearing it).
+    public static var isPending: Bool { state.pending.load(ordering: .acquiring) }
 
     /// Whether Ctrl-C was pressed since the last call; clears the flag.
     public static func takePending() -> Bool {
@@ -80,10 +101,14 @@ private final class InterruptState: Sendable {
     let targetCount = Atomic<Int>(0)
     /// Written only by `register` before the handler runs; read by the handler.
     nonisolated(unsafe) let targets: UnsafeMutablePointer<InterruptController.Target?>
+    /// The matching clear functions.
+    nonisolated(unsafe) let clears: UnsafeMutablePointer<InterruptController.Target?>
 
     init() {
         targets = .allocate(capacity: InterruptController.capacity)
         targets.initialize(repeating: nil, count: InterruptController.capacity)
+        clears = .allocate(capacity: InterruptController.capacity)
+        clears.initialize(repeating: nil, count: InterruptController.capacity)
     }
 }
 
@@ -104,8 +129,5 @@ private func interruptHandler(_ signal: Int32) {
         _exit(ExitStatus.interrupted.rawValue)
     }
     state.pending.store(true, ordering: .releasing)
-    let count = state.targetCount.load(ordering: .acquiring)
-    for index in 0..<count {
-        state.targets[index]?()
-    }
+    if state.busy.load(ordering: .acquiring) { InterruptController.requestTargets() }
 }

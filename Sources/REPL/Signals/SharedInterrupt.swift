@@ -9,11 +9,19 @@ public enum SharedInterrupt {
 
     /// Installs the SIGINT handler with two targets: this flag (the interpreter stops at
     /// its next step) and the tensor runtime's (the next tensor op stops).
+    /// Idempotent.
     public static func install() {
+        _ = installed
+    }
+
+    private static let installed: Bool = {
         _ = flag
         Library.prepareInterrupts()
-        InterruptController.register { SharedInterrupt.flag.request() }
-        InterruptController.register { Library.requestInterrupt() }
+        InterruptController.register(
+            request: { SharedInterrupt.flag.request() }, clear: { SharedInterrupt.flag.clear() })
+        InterruptController.register(
+            request: { Library.requestInterrupt() }, clear: { Library.clearInterrupts() })
         InterruptController.install()
-    }
+        return true
+    }()
 }
