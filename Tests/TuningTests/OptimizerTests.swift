@@ -164,7 +164,7 @@ struct OptimizerTests {
             try reference.step()
             #expect(small.values[0] == large.values[index])
         }
-        let norm = GradientClipping.totalNorm([large])
+        let norm = try GradientClipping.totalNorm([large])
         let serial = gradient.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         #expect(abs(norm - serial) < 1e-9 * serial)
     }

@@ -101,3 +101,21 @@ public final class AdamW: Optimizer {
         return { [self] in state[slot] = restored }
     }
 }
+
+extension AdamW {
+    /// An AdamW over named parameters grouped as LLaMA-Factory does (see
+    /// `ParameterGrouping.llamaFactory`): the `adamw(params, lr:, weight_decay:, betas:,
+    /// eps:, loraplus_ratio:)` of the language. The weight decay defaults to 0, as in
+    /// HF TrainingArguments and LLaMA-Factory (torch's own default is 0.01).
+    /// - Throws: `OptimError.invalidArgument` for out-of-range values or no parameters.
+    public convenience init(
+        parameters: [NamedParameter], lr: Double = 1e-3, weightDecay: Double = 0,
+        betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, loraPlusRatio: Double? = nil,
+        loraPlusEmbeddingLR: Double = 1e-6
+    ) throws {
+        let groups = try ParameterGrouping.llamaFactory(
+            parameters, lr: lr, weightDecay: weightDecay, loraPlusRatio: loraPlusRatio,
+            loraPlusEmbeddingLR: loraPlusEmbeddingLR)
+        try self.init(groups: groups, betas: betas, eps: eps)
+    }
+}

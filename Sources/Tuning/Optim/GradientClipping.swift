@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// torch.nn.utils.clip_grad_norm_ over optimizable parameters.
 public enum GradientClipping {
@@ -10,7 +11,8 @@ public enum GradientClipping {
     ///   - maxNorm: the largest allowed norm.
     ///   - normType: the p of the p-norm (2 by default); `.infinity` for the largest |g|.
     /// - Returns: the total norm before clipping (NaN or infinite when a gradient is).
-    /// - Throws: `OptimError.invalidArgument` for a negative or NaN `maxNorm` or `normType`.
+    /// - Throws: `OptimError.invalidArgument` for a negative or NaN `maxNorm` or `normType`;
+    ///   a parameter's error when its gradient cannot be read.
     @discardableResult
     public static func clipGradNorm(
         _ parameters: [any OptimizableParameter], maxNorm: Double, normType: Double = 2
@@ -21,13 +23,13 @@ public enum GradientClipping {
         guard normType > 0 else {
             throw OptimError.invalidArgument(name: "norm_type", reason: "\(normType) is not > 0")
         }
-        let total = totalNorm(parameters, normType: normType)
+        let total = try totalNorm(parameters, normType: normType)
         // torch: clip_coef = max_norm / (total_norm + 1e-6), clamped to at most 1.0.
         let coefficient = min(1.0, maxNorm / (total + 1e-6))
         if coefficient < 1.0 {
             let scale = Float(coefficient)
             for parameter in parameters {
-                _ = parameter.withMutableGradient { gradient in
+                _ = try parameter.withMutableGradient { gradient in
                     ParallelLoop.forEachChunk(count: gradient.count) { range in
                         for index in range { gradient[index] *= scale }
                     }
@@ -42,13 +44,14 @@ public enum GradientClipping {
     /// - Parameters:
     ///   - parameters: the parameters; those without a gradient are ignored.
     ///   - normType: p; `.infinity` for the largest absolute value.
+    /// - Throws: a parameter's error when its gradient cannot be read.
     public static func totalNorm(_ parameters: [any OptimizableParameter], normType: Double = 2)
-        -> Double
+        throws -> Double
     {
         var accumulated = 0.0
         for parameter in parameters {
             let part =
-                parameter.withMutableGradient { gradient -> Double in
+                try parameter.withMutableGradient { gradient -> Double in
                     let view = UnsafeBufferPointer(gradient)
                     if normType == .infinity {
                         return maxAbsolute(view)
@@ -77,8 +80,9 @@ public enum GradientClipping {
     }
 
     /// Whether a parameter's gradient is free of NaN and infinities (true without one).
-    public static func gradientIsFinite(_ parameter: any OptimizableParameter) -> Bool {
-        parameter.withMutableGradient { gradient -> Bool in
+    /// - Throws: the parameter's error when its gradient cannot be read.
+    public static func gradientIsFinite(_ parameter: any OptimizableParameter) throws -> Bool {
+        try parameter.withMutableGradient { gradient -> Bool in
             let view = UnsafeBufferPointer(gradient)
             // A finite sum of squares in Double means every element is finite: Float
             // values squared cannot overflow a Double.

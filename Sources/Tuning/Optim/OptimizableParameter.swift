@@ -6,12 +6,15 @@ public protocol OptimizableParameter: AnyObject {
     /// last two axes; LoRA+ and weight-decay grouping look at the rank.
     var parameterShape: [Int] { get }
     /// Runs `body` over the values, which it may change.
-    func withMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows
+    /// - Throws: when the values cannot be written as Float32 (a read-only or bf16
+    ///   tensor); rethrows from `body`.
+    func withMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) throws
         -> R
     /// Runs `body` over the gradient, which it may change (clipping scales it); returns nil
     /// without calling `body` when the parameter has no gradient.
+    /// - Throws: as `withMutableValues`.
     func withMutableGradient<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R)
-        rethrows -> R?
+        throws -> R?
     /// Drops the gradient (torch's `zero_grad(set_to_none=True)`).
     func clearGradient()
 }
@@ -53,14 +56,14 @@ public final class FlatParameter: OptimizableParameter {
 
     /// Runs `body` over the values.
     public func withMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R)
-        rethrows -> R
+        throws -> R
     {
         try values.withUnsafeMutableBufferPointer { try body($0) }
     }
 
     /// Runs `body` over the gradient, or returns nil without one.
     public func withMutableGradient<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R)
-        rethrows -> R?
+        throws -> R?
     {
         guard gradient != nil else { return nil }
         return try gradient?.withUnsafeMutableBufferPointer { try body($0) }

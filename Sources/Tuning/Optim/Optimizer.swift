@@ -45,12 +45,13 @@ public class Optimizer {
     /// infinity: then nothing changes, `skippedSteps` grows and `warningHandler` is told.
     /// - Parameter skipNonFinite: check the gradients first (one extra read of each).
     /// - Returns: whether the parameters were updated.
-    /// - Throws: `OptimError.sizeMismatch` when a gradient's size differs from its value's.
+    /// - Throws: `OptimError.sizeMismatch` when a gradient's size differs from its value's;
+    ///   a parameter's error when its buffers cannot be written.
     @discardableResult
     public func step(skipNonFinite: Bool = true) throws -> Bool {
         let slots = self.slots
         if skipNonFinite {
-            for (_, named) in slots where !GradientClipping.gradientIsFinite(named.parameter) {
+            for (_, named) in slots where try !GradientClipping.gradientIsFinite(named.parameter) {
                 skippedSteps += 1
                 warningHandler?(
                     "skipped optimizer step: the gradient of '\(named.name)' is not finite")

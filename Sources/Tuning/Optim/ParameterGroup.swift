@@ -120,4 +120,25 @@ public enum ParameterGrouping {
                 weightDecay: weightDecay),
         ]
     }
+
+    /// The groups LLaMA-Factory trains with: LoRA+ groups when `loraPlusRatio` is given,
+    /// else HF Trainer's decay / no-decay pair.
+    /// - Parameters:
+    ///   - parameters: the trainable parameters with their names.
+    ///   - lr: the learning rate.
+    ///   - weightDecay: the weight decay of the decayed groups.
+    ///   - loraPlusRatio: `loraplus_lr_ratio`, or nil.
+    ///   - loraPlusEmbeddingLR: `loraplus_lr_embedding` (1e-6).
+    /// - Throws: `OptimError.invalidArgument` for a ratio that is not positive.
+    public static func llamaFactory(
+        _ parameters: [NamedParameter], lr: Double, weightDecay: Double,
+        loraPlusRatio: Double? = nil, loraPlusEmbeddingLR: Double = 1e-6
+    ) throws -> [ParameterGroup] {
+        if let loraPlusRatio {
+            return try loraPlus(
+                parameters, lr: lr, ratio: loraPlusRatio, weightDecay: weightDecay,
+                embeddingLR: loraPlusEmbeddingLR)
+        }
+        return standard(parameters, lr: lr, weightDecay: weightDecay)
+    }
 }

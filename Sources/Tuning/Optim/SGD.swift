@@ -83,3 +83,17 @@ public final class SGD: Optimizer {
         return { [self] in buffers[slot] = buffer }
     }
 }
+
+extension SGD {
+    /// An SGD over named parameters in one group (torch's default: weight decay applies to
+    /// every parameter).
+    /// - Throws: `OptimError.invalidArgument` for out-of-range values or no parameters.
+    public convenience init(
+        parameters: [NamedParameter], lr: Double = 1e-3, momentum: Double = 0,
+        dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false
+    ) throws {
+        let group = ParameterGroup(
+            label: "default", parameters: parameters, lr: lr, weightDecay: weightDecay)
+        try self.init(groups: [group], momentum: momentum, dampening: dampening, nesterov: nesterov)
+    }
+}
