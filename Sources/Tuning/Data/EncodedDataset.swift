@@ -1,0 +1,152 @@
+import Models
+
+/// A data set encoded to token ids, ready for batching.
+public final class EncodedDataset {
+    /// The encoded items.
+    public let items: [EncodedExample]
+    /// Examples dropped while encoding (`strict: false`).
+    public let skipped: Int
+
+    /// Wraps encoded items.
+    public init(items: [EncodedExample], skipped: Int = 0) {
+        self.items = items
+        self.skipped = skipped
+    }
+
+    /// The number of items.
+    public var count: Int { items.count }
+
+    /// Encodes every example for SFT.
+    /// - Throws: the first example's error when `strict`; others are skipped and counted.
+    public static func supervised(
+        _ dataset: Dataset, encoder: any ConversationEncoding,
+        options: DatasetProcessors.SupervisedOptions, strict: Bool = true
+    ) throws -> EncodedDataset {
+        try encodeEach(dataset, strict: strict) {
+            .single(try DatasetProcessors.supervised($0, encoder: encoder, options: options, file: dataset.name))
+        }
+    }
+
+    /// Encodes every example as a chosen/rejected pair (reward modelling, DPO, ORPO ...).
+    /// - Throws: the first example's error when `strict`; others are skipped and counted.
+    public static func pairwise(
+        _ dataset: Dataset, encoder: any ConversationEncoding, cutoff: Int, strict: Bool = true
+    ) throws -> EncodedDataset {
+        try encodeEach(dataset, strict: strict) {
+            let pair = try DatasetProcessors.pairwise(
+                $0, encoder: encoder, cutoff: cutoff, file: dataset.name)
+            return .pair(chosen: pair.chosen, rejected: pair.rejected)
+        }
+    }
+
+    /// Encodes the texts for pre-training with the tokenizer: packed into blocks of
+    /// `cutoff` (LLaMA-Factory's default for stage pt) or one truncated sequence each.
+    /// - Throws: `DatasetError.invalidArgument` when the tokenizer has no EOS token.
+    public static func pretrain(
+        _ dataset: Dataset, tokenizer: Tokenizer, cutoff: Int, packing: Bool = true
+    ) throws -> EncodedDataset {
+        guard let eos = tokenizer.config.eosToken else {
+            throw DatasetError.invalidArgument(name: "tokenizer", reason: "has no EOS token")
+        }
+        guard cutoff > 0 else {
+            throw DatasetError.invalidArgument(name: "cutoff", reason: "must be positive")
+        }
+        let texts = dataset.examples.map(\.text)
+        let addsBOS = tokenizer.config.addBosToken ?? false
+        let tokenize = { (text: String) in tokenizer.encode(text, addSpecialTokens: false) }
+        let sequences =
+            packing
+            ? DatasetProcessors.pretrainPacked(
+                texts, tokenize: tokenize, eosText: eos, blockSize: cutoff,
+                bosTokenID: addsBOS ? tokenizer.bosTokenID : nil)
+            : DatasetProcessors.pretrainUnpacked(
+                texts, tokenize: tokenize, eosText: eos, cutoff: cutoff,
+                bosText: addsBOS ? tokenizer.config.bosToken : nil)
+        return EncodedDataset(items: sequences.map { .single($0) })
+    }
+
+    private static func encodeEach(
+        _ dataset: Dataset, strict: Bool, _ encode: (DataExample) throws -> EncodedExample
+    ) throws -> EncodedDataset {
+        var items: [EncodedExample] = []
+        var skipped = 0
+        for example in dataset.examples {
+            do {
+                items.append(try encode(example))
+            } catch where !strict {
+                skipped += 1
+            }
+        }
+        return EncodedDataset(items: items, skipped: skipped)
+    }
+
+    /// Padded batches: ids padded with `padID` on the right, labels with -100 and an
+    /// attention mask of 1s and 0s, to the longest sequence of the batch. Pairwise batches
+    /// hold the chosen sequences first, then the rejected ones, as LLaMA-Factory's
+    /// `PairwiseDataCollatorWithPadding`.
+    /// - Parameters:
+    ///   - size: examples per batch.
+    ///   - shuffle: visit the items in a seeded random order.
+    ///   - seed: the shuffle's seed.
+    ///   - dropLast: leave out a last, smaller batch.
+    ///   - padID: the padding id (the tokenizer's pad, else EOS, else 0).
+    /// - Throws: `DatasetError.invalidArgument` for a size below 1.
+    public func batches(
+        size: Int, shuffle: Bool = false, seed: UInt64 = 42, dropLast: Bool = false, padID: Int = 0
+    ) throws -> [DataBatch] {
+        guard size >= 1 else {
+            throw DatasetError.invalidArgument(name: "size", reason: "must be at least 1")
+        }
+        let order = shuffle ? SeededShuffle.permutation(count: items.count, seed: seed) : Array(items.indices)
+        var batches: [DataBatch] = []
+        for start in stride(from: 0, to: order.count, by: size) {
+            let end = min(order.count, start + size)
+            if dropLast && end - start < size { break }
+            batches.append(DataBatch(order[start..<end].map { items[$0] }, padID: padID))
+        }
+        return batches
+    }
+}
+
+/// One padded batch: `[B, T]` ids, labels and attention mask, as nested arrays.
+public struct DataBatch: Equatable, Sendable {
+    /// `[B, T]` token ids, right-padded.
+    public var ids: [[Int]]
+    /// `[B, T]` labels, -100 on padding and untrained tokens.
+    public var labels: [[Int]]
+    /// `[B, T]` 1 for tokens, 0 for padding.
+    public var attentionMask: [[Int]]
+    /// For pairwise batches, the number of chosen rows (the first half); nil otherwise.
+    public var chosenCount: Int?
+
+    /// Pads encoded items into one batch (pairs: chosen rows, then rejected rows).
+    public init(_ items: [EncodedExample], padID: Int) {
+        var sequences: [EncodedSequence] = []
+        var rejected: [EncodedSequence] = []
+        var pairwise = false
+        for item in items {
+            switch item {
+            case .single(let sequence): sequences.append(sequence)
+            case .pair(let chosen, let other):
+                pairwise = true
+                sequences.append(chosen)
+                rejected.append(other)
+            }
+        }
+        chosenCount = pairwise ? sequences.count : nil
+        sequences += rejected
+        let length = sequences.map(\.ids.count).max() ?? 0
+        ids = sequences.map { $0.ids + [Int](repeating: padID, count: length - $0.ids.count) }
+        labels = sequences.map {
+            $0.labels + [Int](repeating: EncodedSequence.ignoreIndex, count: length - $0.labels.count)
+        }
+        attentionMask = sequences.map {
+            [Int](repeating: 1, count: $0.ids.count) + [Int](repeating: 0, count: length - $0.ids.count)
+        }
+    }
+
+    /// Rows in the batch (twice the examples for pairwise batches).
+    public var rows: Int { ids.count }
+    /// The padded length.
+    public var length: Int { ids.first?.count ?? 0 }
+}
