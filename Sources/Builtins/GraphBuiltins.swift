@@ -51,13 +51,29 @@ public enum GraphBuiltins: BuiltinDomain {
     /// The graph a value stands for.
     static func graphModel(of value: Value, arguments: Arguments) throws -> GraphModel {
         if case .host(let object) = value {
-            if let tensor = object as? TensorValue { return GraphModel(tracing: tensor.tensor) }
+            if let tensor = object as? TensorValue {
+                return GraphModel(
+                    tracing: tensor.tensor, parameters: boundParameters(arguments.interpreter))
+            }
             if let graph = object as? GraphValue { return graph.model }
             if let model = object as? any LayerHostObject {
                 return GraphModel(architecture: LayerGraphAdapter(name: "", layer: model.graphLayer))
             }
         }
         throw arguments.badArgument("value", expected: "tensor, model or graph", got: value)
+    }
+
+    /// The named parameters of every model bound to a global, so a trace can name the
+    /// off-tape views of frozen weights. O(parameters of the bound models).
+    static func boundParameters(_ interpreter: Interpreter) -> [(String, Tensor)] {
+        var parameters: [(String, Tensor)] = []
+        for name in interpreter.globalNames {
+            guard case .host(let object)? = interpreter.global(name),
+                let model = object as? any LayerHostObject
+            else { continue }
+            parameters += model.graphLayer.namedParameters()
+        }
+        return parameters
     }
 
     // MARK: The last backward root (`lfs graph` without --value)

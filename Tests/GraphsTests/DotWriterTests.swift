@@ -154,5 +154,10 @@ import Testing
         #expect(ModulePath.truncated("model.norm", toDepth: 0) == "")
         #expect(ModulePath.relative("model.norm.weight", to: "model.norm") == "weight")
         #expect(ModulePath.relative("model.normal", to: "model.norm") == "model.normal")
+        #expect(ModulePath.common(["model.layers.3.mlp", "model.layers.4"]) == "model")
+        #expect(ModulePath.common(["model.layers.3.mlp", "model.layers.3.mlp"]) == "model.layers.3.mlp")
+        #expect(ModulePath.common(["model.layers.3.mlp", "model.layers.3"]) == "model.layers.3")
+        #expect(ModulePath.common(["lm_head", "model.norm"]) == "")
+        #expect(ModulePath.displayName("base_model.model.lm_head.weight", in: "lm_head") == "weight")
     }
 }

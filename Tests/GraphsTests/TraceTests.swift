@@ -97,6 +97,7 @@ import Testing
 
     @Test func scopedRepeatedBlocksCollapse() throws {
         var hidden = try Tensor(shape: [2, 4], scalars: (0..<8).map(Float.init))
+        hidden.name = "hidden_states"  // named data stays outside the blocks
         for layer in 0..<6 {
             let weight = try Self.parameter("model.layers.\(layer).mlp.weight", [4, 4])
             hidden = try Tensor.withScope("model.layers.\(layer)") {

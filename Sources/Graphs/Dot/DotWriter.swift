@@ -80,8 +80,7 @@ struct DotWriter {
         case .op, .constant:
             lines.append(node.label)
         case .parameter, .adapterParameter, .input:
-            let relative = ModulePath.relative(node.label, to: node.modulePath)
-            lines.append(relative.isEmpty ? node.label : relative)
+            lines.append(ModulePath.displayName(node.label, in: node.modulePath))
         case .module(let typeName):
             lines.append(typeName.isEmpty ? node.label : "\(node.label): \(typeName)")
         }

@@ -16,6 +16,7 @@ extension GraphModel {
         var removed = Set<Int>()
         var labels = clusterLabels
         var copies: [Int: Int] = [:]
+        var membership: [Int: RunMember] = [:]
 
         for (prefix, members) in blocks.sorted(by: { $0.key < $1.key }) {
             let indices = members.keys.sorted()
@@ -33,13 +34,26 @@ extension GraphModel {
                         removed.insert(id)
                     }
                 }
+                for index in run {
+                    for id in members[index] ?? [] {
+                        membership[id] = RunMember(run: "\(prefix).\(first)", block: index)
+                    }
+                }
                 labels["\(prefix).\(first)"] = "\(prefix).\(first)-\(last) ×\(run.count)"
                 for id in kept { copies[id] = run.count }
             }
         }
         guard !removed.isEmpty else { return self }
         return rebuilt(
-            keeping: removed, representative: representative, labels: labels, copies: copies)
+            keeping: removed, representative: representative, labels: labels, copies: copies,
+            membership: membership)
+    }
+
+    /// Where a node of a collapsed run came from: the run (its first block's path) and
+    /// the block index.
+    private struct RunMember: Equatable {
+        var run: String
+        var block: Int
     }
 
     /// Node ids grouped by block prefix (`model.layers`) and index, in topological order.
@@ -96,7 +110,7 @@ extension GraphModel {
         let members = ids.map { id in
             let node = nodes[id]
             return BlockSignature.Member(
-                label: ModulePath.relative(node.label, to: blockPath), kind: node.kind,
+                label: ModulePath.removingBlock(blockPath, from: node.label), kind: node.kind,
                 shape: node.shape, dtype: node.dtype, requiresGrad: node.requiresGrad,
                 subPath: ModulePath.relative(node.modulePath, to: blockPath),
                 details: node.details)
@@ -113,7 +127,7 @@ extension GraphModel {
     /// A copy without the `removed` nodes, their edges redirected to representatives.
     private func rebuilt(
         keeping removed: Set<Int>, representative: [Int], labels: [String: String],
-        copies: [Int: Int]
+        copies: [Int: Int], membership: [Int: RunMember]
     ) -> GraphModel {
         var result = GraphModel(title: title)
         result.clusterLabels = labels
@@ -121,7 +135,7 @@ extension GraphModel {
         var newID: [Int: Int] = [:]
         for node in nodes where !removed.contains(node.id) {
             var details = node.details
-            if let count = copies[node.id], node.kind != .op {
+            if let count = copies[node.id], node.kind != .op, node.kind != .constant {
                 details.append("×\(count)")
             }
             newID[node.id] = result.addNode(
@@ -140,9 +154,10 @@ extension GraphModel {
             guard let source = newID[representative[edge.source]],
                 let target = newID[representative[edge.target]]
             else { continue }
-            let crossesCopies =
-                representative[edge.source] != edge.source
-                || representative[edge.target] != edge.target
+            // An edge from one copy of a block to another copy of the same run.
+            let from = membership[edge.source]
+            let to = membership[edge.target]
+            let crossesCopies = from != nil && from?.run == to?.run && from?.block != to?.block
             var kind = edge.kind
             var label = edge.label
             // Layout-only edges between copies would pull the kept block upside down.

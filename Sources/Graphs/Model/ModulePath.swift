@@ -1,3 +1,5 @@
+import Foundation
+
 /// Module scope paths such as `model.layers.3.self_attn`, read as nesting levels.
 ///
 /// A numeric segment belongs with the segment before it, so `model.layers.3.self_attn`
@@ -39,6 +41,40 @@ enum ModulePath {
             return (prefix, index, prefix + "." + segment)
         }
         return nil
+    }
+
+    /// `name` with every `blockPath.` removed, wherever it occurs (PEFT keys wrap the
+    /// HF path: `base_model.model.model.layers.3.self_attn...`), so two blocks' names
+    /// compare equal.
+    static func removingBlock(_ blockPath: String, from name: String) -> String {
+        let marker = blockPath + "."
+        guard !blockPath.isEmpty, name.contains(marker) else {
+            return name == blockPath ? "" : name
+        }
+        return name.components(separatedBy: marker).joined()
+    }
+
+    /// The part of `name` after the last `modulePath.` in it (`weight` for
+    /// `base_model.model.lm_head.weight` in `lm_head`); `name` when it has none.
+    static func displayName(_ name: String, in modulePath: String) -> String {
+        guard !modulePath.isEmpty,
+            let range = name.range(of: modulePath + ".", options: .backwards)
+        else { return name }
+        let tail = String(name[range.upperBound...])
+        return tail.isEmpty ? name : tail
+    }
+
+    /// The innermost level shared by every path (`model` for `model.layers.0.mlp` and
+    /// `model.layers.1`); "" when they share none or `paths` is empty.
+    static func common(_ paths: [String]) -> String {
+        guard let first = paths.first else { return "" }
+        var shared = levels(of: first)
+        for path in paths.dropFirst() where path != first {
+            let other = levels(of: path)
+            let count = zip(shared, other).prefix { $0 == $1 }.count
+            shared = Array(shared.prefix(count))
+        }
+        return shared.last ?? ""
     }
 
     /// `path` with its leading `prefix` and the dot after it removed; `path` otherwise.

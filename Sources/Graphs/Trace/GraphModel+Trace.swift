@@ -12,21 +12,32 @@ extension GraphModel {
     /// depends only on the computation. Op nodes carry the op's label, output shape,
     /// dtype and module scope; leaves become parameters (trainable, frozen, or adapter
     /// parameters by name: `lora_`, `magnitude`, `router`), inputs or constants;
-    /// parameters and constants are placed in the module of the first op using them. Edges that cross between blocks
+    /// parameters and constants are placed in the module of the first op using them,
+    /// unnamed inputs in the innermost module holding all their users, named inputs at
+    /// the top level. Edges that cross between blocks
     /// (`model.embed_tokens` → `model.layers.0`) are labelled with the shape they carry.
     ///
     /// - Parameters:
     ///   - root: the tensor to draw (typically the loss).
     ///   - title: the caption; by default a one-element tensor shows its value.
-    /// - Complexity: O(tensors + edges) in the traced graph.
-    public init(tracing root: Tensor, title: String? = nil) {
+    ///   - parameters: named parameters (a model's `namedParameters()`). A leaf that
+    ///     shares storage with one of them is drawn as that parameter: ops on frozen
+    ///     weights see views such as `weight.transposed()`, which are off the tape and
+    ///     carry no name of their own.
+    /// - Complexity: O(tensors + edges + parameters).
+    public init(tracing root: Tensor, title: String? = nil, parameters: [(String, Tensor)] = []) {
         self.init()
+        var known: [ObjectIdentifier: (name: String, tensor: Tensor)] = [:]
+        for (name, tensor) in parameters where known[ObjectIdentifier(tensor.storage)] == nil {
+            known[ObjectIdentifier(tensor.storage)] = (name, tensor)
+        }
         let order = Self.postOrder(from: root)
         var id: [ObjectIdentifier: Int] = [:]
-        let firstUserScope = Self.firstUserScopes(order)
+        let userScopes = Self.userScopes(order)
         for tensor in order {
             let key = ObjectIdentifier(tensor)
-            id[key] = addTraced(tensor, scope: firstUserScope[key] ?? "")
+            let parameter = tensor.producer == nil ? known[ObjectIdentifier(tensor.storage)] : nil
+            id[key] = addTraced(tensor, users: userScopes[key] ?? [], parameter: parameter)
         }
         for tensor in order {
             guard let node = tensor.producer, let target = id[ObjectIdentifier(tensor)] else {
@@ -60,45 +71,56 @@ extension GraphModel {
         return order
     }
 
-    /// For each leaf, the module scope of the first op (in order) that reads it.
-    private static func firstUserScopes(_ order: [Tensor]) -> [ObjectIdentifier: String] {
-        var scopes: [ObjectIdentifier: String] = [:]
+    /// For each leaf, the module scopes of the ops that read it, in order.
+    private static func userScopes(_ order: [Tensor]) -> [ObjectIdentifier: [String]] {
+        var scopes: [ObjectIdentifier: [String]] = [:]
         for tensor in order {
             guard let node = tensor.producer else { continue }
             for input in node.inputs where input.producer == nil {
-                let key = ObjectIdentifier(input)
-                if scopes[key] == nil { scopes[key] = node.scope }
+                scopes[ObjectIdentifier(input), default: []].append(node.scope)
             }
         }
         return scopes
     }
 
     /// Adds the node for one tensor of the trace.
-    private mutating func addTraced(_ tensor: Tensor, scope: String) -> Int {
+    private mutating func addTraced(
+        _ tensor: Tensor, users: [String], parameter: (name: String, tensor: Tensor)?
+    ) -> Int {
+        let scope = users.first ?? ""
         let dtype = Self.dtypeName(tensor.dtype)
         if let node = tensor.producer {
             return addNode(
                 label: node.label, kind: .op, shape: tensor.shape, dtype: dtype,
                 requiresGrad: tensor.requiresGrad, modulePath: node.scope)
         }
-        let name = tensor.name
-        if tensor.isParameter || tensor.requiresGrad {
-            let label = name ?? (tensor.isParameter ? "parameter" : "leaf")
+        let name = tensor.name ?? parameter?.name
+        let isParameter = tensor.isParameter || parameter != nil
+        let trainable = tensor.requiresGrad || (parameter?.tensor.requiresGrad ?? false)
+        if isParameter || trainable {
+            let label = name ?? (isParameter ? "parameter" : "leaf")
             let kind: GraphNode.Kind =
                 AdapterNames.isAdapter(label)
-                ? .adapterParameter(trainable: tensor.requiresGrad)
-                : .parameter(trainable: tensor.requiresGrad)
+                ? .adapterParameter(trainable: trainable)
+                : .parameter(trainable: trainable)
             // A parameter sits in the module that uses it; a free leaf (a value the
             // user marked requires_grad) is nobody's and stays at the top level.
+            // A view of a known parameter (a transposed weight) shows the weight's shape.
+            let shown = parameter?.tensor ?? tensor
             return addNode(
-                label: label, kind: kind, shape: tensor.shape, dtype: dtype,
-                requiresGrad: tensor.requiresGrad, modulePath: tensor.isParameter ? scope : "")
+                label: label, kind: kind, shape: shown.shape, dtype: Self.dtypeName(shown.dtype),
+                requiresGrad: trainable, modulePath: isParameter ? scope : "")
         }
         if name == nil, tensor.count == 1, let value = try? tensor.item() {
             return addNode(label: Self.format(value), kind: .constant, modulePath: scope)
         }
-        // Unnamed: data, or a value computed without grad (so not on the tape).
-        return addNode(label: name ?? "tensor", kind: .input, shape: tensor.shape, dtype: dtype)
+        // Named data (ids, labels) stays at the top level. An unnamed tensor was computed
+        // without grad (rotary tables, masks, a frozen embedding's output), so it is off
+        // the tape: draw it in the innermost module holding all its users, so a table
+        // shared by every layer sits above the layers and a per-layer one in its layer.
+        return addNode(
+            label: name ?? "tensor", kind: .input, shape: tensor.shape, dtype: dtype,
+            modulePath: name == nil ? ModulePath.common(users) : "")
     }
 
     /// The shape an edge carries when it crosses from one block to another (compared at
