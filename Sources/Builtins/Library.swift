@@ -17,6 +17,8 @@ public enum Library {
     public static let domains: [any BuiltinDomain.Type] = [
         TensorBuiltins.self,
         ModelBuiltins.self,
+        OptimBuiltins.self,
+        DatasetBuiltins.self,
         GraphBuiltins.self,
     ]
 

@@ -1,5 +1,6 @@
 import Language
 import Models
+import Synchronization
 import Tensors
 
 /// The model vocabulary: `load_model`, `tokenizer`, and the members of the `Model` and
@@ -21,7 +22,9 @@ public enum ModelBuiltins: BuiltinDomain {
         ) { arguments in
             let path = try arguments.string(0)
             let dtype = try TensorConversion.dtype(arguments)
-            return .host(ModelValue(try CausalLM.load(path, dtype: dtype)))
+            let model = try CausalLM.load(path, dtype: dtype)
+            if let tokenizer = model.tokenizer { lastTokenizer.withLock { $0.tokenizer = tokenizer } }
+            return .host(ModelValue(model))
         },
         Builtin(
             "tokenizer", Signature(["path"]),
@@ -66,4 +69,16 @@ public enum ModelBuiltins: BuiltinDomain {
             return id
         }
     }
+
+    /// The tokenizer of the model loaded last: what `dataset(...)` encodes with when it
+    /// is given no `tokenizer:`.
+    static let lastTokenizer = Mutex<TokenizerBox>(TokenizerBox())
+
+    /// The tokenizer of the model loaded last, if any.
+    public static var latestTokenizer: Tokenizer? { lastTokenizer.withLock { $0.tokenizer } }
+}
+
+/// A slot for a tokenizer that can sit in a `Mutex`.
+struct TokenizerBox: @unchecked Sendable {
+    var tokenizer: Tokenizer?
 }

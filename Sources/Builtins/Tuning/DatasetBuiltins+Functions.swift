@@ -1,0 +1,85 @@
+import Foundation
+import Language
+import Models
+import Tensors
+import Tuning
+
+/// Data sets in LLaMA-Factory's formats, encoded with a chat template, and their batches.
+public enum DatasetBuiltins: BuiltinDomain {
+    /// The host types this domain registers.
+    public static var types: [HostType] { [datasetType, batchType] }
+
+    /// The functions this domain registers.
+    public static let functions: [Builtin] = [
+        Builtin(
+            "dataset",
+            Signature(
+                ["source"],
+                labelled: [
+                    ("template", .string("auto")), ("cutoff", .int(1024)), ("stage", .nil),
+                    ("tokenizer", .nil), ("format", .string("alpaca")), ("max_samples", .nil),
+                    ("train_on_prompt", .bool(false)), ("mask_history", .bool(false)),
+                    ("strict", .bool(true)), ("name", .string("lfs")),
+                    ("author", .string("the lfs authors")),
+                ]),
+            doc: "a bundled data set by name (identity, sft_demo ...) or a .json/.jsonl/.csv/.txt file, "
+                + "encoded with a template for stage sft, pt or pairwise"
+        ) { arguments in
+            let source = try arguments.string(0)
+            let records = try loadRecords(source, arguments: arguments)
+            let tokenizer = try tokenizerArgument(arguments)
+            var stage = DatasetStage.sft
+            if let name = try arguments.optionalString("stage") {
+                guard let parsed = DatasetStage(rawValue: name == "rm" || name == "dpo" ? "pairwise" : name) else {
+                    throw HostError(
+                        "bad argument 'stage' to 'dataset' (sft, pt or pairwise expected, got '\(name)')")
+                }
+                stage = parsed
+            } else if records.attributes.ranking {
+                stage = .pairwise
+            }
+            let encoding = DatasetEncoding(
+                tokenizer: tokenizer, template: try arguments.string("template"), stage: stage,
+                cutoff: try arguments.int("cutoff"),
+                trainOnPrompt: try arguments.bool("train_on_prompt"),
+                maskHistory: try arguments.bool("mask_history"), strict: try arguments.bool("strict"))
+            return .host(try DatasetValue(records: records, encoding: encoding))
+        }
+    ]
+
+    /// The records of a bundled set or a file.
+    static func loadRecords(_ source: String, arguments: Arguments) throws -> Dataset {
+        let maxSamples = try arguments.optionalInt("max_samples")
+        if FileManager.default.fileExists(atPath: source) {
+            let file = (source as NSString).lastPathComponent
+            let attributes = DatasetAttributes(
+                name: file, fileName: file,
+                formatting: try DatasetFormatting(parsing: try arguments.string("format")))
+            return try Dataset(
+                path: source, attributes: attributes, maxSamples: maxSamples,
+                strict: try arguments.bool("strict"))
+        }
+        if source == "identity" {
+            return try BundledData.identity(
+                name: try arguments.string("name"), author: try arguments.string("author"))
+        }
+        return try BundledData.dataset(named: source, maxSamples: maxSamples)
+    }
+
+    /// The `tokenizer:` argument (a tokenizer or a model), else the last loaded model's.
+    static func tokenizerArgument(_ arguments: Arguments) throws -> Tokenizer {
+        switch arguments["tokenizer"] {
+        case .nil:
+            guard let tokenizer = ModelBuiltins.latestTokenizer else {
+                throw HostError(
+                    "dataset: no tokenizer to encode with",
+                    hint: "load a model first, or pass tokenizer: model.tokenizer")
+            }
+            return tokenizer
+        case .host(let object as TokenizerValue): return object.tokenizer
+        case .host(let object as ModelValue): return try object.model.requireTokenizer()
+        case let other:
+            throw arguments.badArgument("tokenizer", expected: "tokenizer or model", got: other)
+        }
+    }
+}
