@@ -34,10 +34,17 @@ indirect enum PreTokenizer: Sendable {
                 if addPrefixSpace, piece.scalars.first != " " { piece.scalars.insert(" ", at: 0) }
                 let parts = useRegex ? Self.split(piece, SplitPattern.gpt2, .isolated, invert: false) : [piece]
                 return parts.map { part in
-                    var text = String.UnicodeScalarView()
-                    text.append(contentsOf: part.scalars)
-                    let mapped = ByteLevelAlphabet.encode(String(text).utf8)
-                    return PreToken(scalars: Array(mapped.unicodeScalars), atStart: part.atStart)
+                    // Each scalar's UTF-8 bytes, each byte as its byte-level character.
+                    var mapped: [Unicode.Scalar] = []
+                    mapped.reserveCapacity(part.scalars.count + 4)
+                    for scalar in part.scalars {
+                        if scalar.value < 0x80 {
+                            mapped.append(ByteLevelAlphabet.characters[Int(scalar.value)])
+                        } else {
+                            UTF8.encode(scalar) { mapped.append(ByteLevelAlphabet.characters[Int($0)]) }
+                        }
+                    }
+                    return PreToken(scalars: mapped, atStart: part.atStart)
                 }
             }
         case .split(let pattern, let behavior, let invert):
