@@ -32,7 +32,11 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tensors"], exclude: ["Embedded/tiny"]),
         .target(name: "Tuning", dependencies: ["Models", "Tensors"]),
         .target(name: "Graphs", dependencies: ["Tensors", "CGraphviz"]),
-        .target(name: "Language"),
+        .target(
+            name: "Language",
+            // The interpreter's frames and counters are class fields touched on every
+            // step; dynamic exclusivity checks on them cost more than the work itself.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "Builtins",
             dependencies: ["Language", "Tensors", "Models", "Tuning", "Graphs"]),
@@ -59,7 +63,7 @@ let package = Package(
         .testTarget(
             name: "GraphsTests", dependencies: ["Graphs", "Tensors", "TestSupport"],
             exclude: ["Snapshots"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"], exclude: ["Conformance", "Snapshots"]),
         .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Language", "TestSupport"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Builtins", "Language"]),
     ]

@@ -142,7 +142,7 @@ public final class Interpreter: @unchecked Sendable {
     @discardableResult
     public func run(source: String, name: String) throws(ScriptError) -> Value {
         modules = [:]
-        return try execute(source, name: name, directory: FileManager.default.currentDirectoryPath)
+        return try execute(source, name: name, directory: ".")
     }
 
     /// Runs the file at `path`; its folder is searched first by `import`.
@@ -163,7 +163,7 @@ public final class Interpreter: @unchecked Sendable {
     /// - Throws: `ScriptError`; check `isIncomplete` to ask for more input instead.
     public func evaluate(_ chunk: String, name: String = "<repl>") throws(ScriptError) -> Value? {
         var endsInExpression = false
-        let value = try execute(chunk, name: name, directory: FileManager.default.currentDirectoryPath) { statements in
+        let value = try execute(chunk, name: name, directory: ".") { statements in
             if case .expression? = statements.last?.kind { endsInExpression = true }
         }
         guard endsInExpression else { return nil }

@@ -113,7 +113,7 @@ final class Capture: @unchecked Sendable {
         try lfs.run(source: "lora(rank: \"x\")", name: "a.lfs")
     } catch {
         #expect(error.diagnostics[0].message == "bad argument 'rank' to 'lora' (int expected, got string)")
-        #expect(error.diagnostics[0].span?.start == SourceLocation(line: 1, column: 1))
+        #expect(error.diagnostics[0].span?.start == Language.SourceLocation(line: 1, column: 1))
     }
     do {
         try lfs.run(source: "lora(alpah: 2)", name: "a.lfs")

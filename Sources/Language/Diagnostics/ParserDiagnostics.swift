@@ -7,6 +7,10 @@ extension Diagnostic {
         Diagnostic(id: "invalid-assignment-target", message: "cannot assign to this expression", span: span,
                    hint: "assign to a name, an element 'xs[i]' or a property 'x.p'")
     }
+    static func nestingTooDeep(_ span: SourceSpan) -> Diagnostic {
+        Diagnostic(id: "nesting-too-deep", message: "expression or block nested too deeply", span: span,
+                   hint: "split it into smaller functions or variables")
+    }
     static func positionalAfterLabelled(_ name: String, _ span: SourceSpan) -> Diagnostic {
         Diagnostic(id: "positional-after-labelled",
                    message: "parameter '\(name)' follows a labelled parameter and needs a default", span: span,

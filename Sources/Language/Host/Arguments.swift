@@ -3,10 +3,11 @@
 /// methods. Typed accessors throw uniform errors (`luaL_argerror`):
 /// `bad argument 'rank' to 'lora' (int expected, got string)`.
 public struct Arguments {
+    let builtin: Builtin
     /// The builtin's name, for error messages.
-    public let function: String
+    public var function: String { builtin.name }
     /// The signature the values were bound to.
-    public let signature: Signature
+    public var signature: Signature { builtin.signature }
     /// One value per parameter in `signature.names` order.
     public let values: [Value]
     /// Extra positional arguments, when the signature is variadic.

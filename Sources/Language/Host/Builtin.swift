@@ -32,21 +32,21 @@ public struct Signature: Sendable, CustomStringConvertible {
         }
     }
     /// Required positional parameters.
-    public var positional: [String]
+    public let positional: [String]
     /// Labelled parameters with defaults.
-    public var labelled: [Labelled]
+    public let labelled: [Labelled]
     /// Name of the variadic tail (`*values`), if any.
-    public var variadic: String?
+    public let variadic: String?
+    /// Every parameter name, positional first.
+    public let names: [String]
 
     /// Creates a signature.
     public init(_ positional: [String] = [], labelled: [(String, Value)] = [], variadic: String? = nil) {
         self.positional = positional
         self.labelled = labelled.map { Labelled($0.0, $0.1) }
         self.variadic = variadic
+        self.names = positional + labelled.map(\.0)
     }
-
-    /// Every parameter name, positional first.
-    public var names: [String] { positional + labelled.map(\.name) }
 
     /// `(x, y, *rest, rank: 8)`, as `help` prints it.
     public var description: String {

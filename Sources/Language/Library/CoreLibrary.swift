@@ -27,8 +27,10 @@ enum CoreLibrary {
             let step = try args.int("step")
             if step == 1 { return .range(RangeObject(lower: Int64(lower), bound: Int64(upper), inclusive: false)) }
             guard step != 0 else { throw HostError("range step cannot be zero") }
-            let values = stride(from: lower, to: upper, by: step).prefix(50_000_001).map { Value.int($0) }
-            guard values.count <= 50_000_000 else { throw HostError("range too long for a list") }
+            guard Interpreter.strideCount(from: lower, to: upper, by: step) <= Double(Interpreter.maxMaterialized) else {
+                throw HostError("range too long for a list")
+            }
+            let values = stride(from: lower, to: upper, by: step).map { Value.int($0) }
             return .list(ListObject(values))
         },
         Builtin("min", Signature(labelled: [("key", .nil)], variadic: "values"), doc: "The smallest value, of the arguments or of one iterable.") { args in

@@ -79,7 +79,7 @@ public enum JSON {
         case .string(let s): out += escape(s)
         case .list(let list): try sequence(list.items)
         case .tuple(let items): try sequence(items)
-        case .range(let r): try sequence((r.lower..<max(r.lower, r.upper)).prefix(10_000_000).map { .int($0) })
+        case .range(let r): try sequence((r.lower..<max(r.lower, r.upper)).prefix(Interpreter.maxMaterialized).map { .int($0) })
         case .dict(let dict):
             if dict.count == 0 {
                 out += "{}"

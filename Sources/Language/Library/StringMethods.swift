@@ -11,6 +11,9 @@ enum StringMethods {
             if let separator = try args.optionalString("separator") {
                 guard !separator.isEmpty else { throw HostError("empty separator") }
                 parts = s.components(separatedBy: separator)
+            } else if s.utf8.allSatisfy({ $0 < 128 }) {
+                // ASCII fast path: split the bytes on ASCII whitespace.
+                parts = s.utf8.split(whereSeparator: { $0 == 32 || ($0 >= 9 && $0 <= 13) }).compactMap { String($0) }
             } else {
                 parts = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
             }

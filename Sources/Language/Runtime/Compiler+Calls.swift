@@ -3,17 +3,22 @@ extension Compiler {
     // MARK: Calls
 
     func compileCall(_ callee: Expr, _ arguments: [Argument], span: SourceSpan) -> Code {
-        let positional = arguments.filter { $0.label == nil }.map { compile($0.value) }
-        let labelled = arguments.compactMap { argument in argument.label.map { ($0, compile(argument.value)) } }
+        let positionalArguments = arguments.filter { $0.label == nil }
+        let positional = positionalArguments.map { CodeBox(run: compile($0.value)) }
+        let labelled = arguments.compactMap { argument in argument.label.map { LabelledCode(label: $0, code: compile(argument.value)) } }
         if case .member(let objectExpr, let name, _) = callee.kind {
             let object = compile(objectExpr)
+            let cache = MethodCache()
             return { [unowned(unsafe) interpreter] f in
                 let receiver = try object(f)
                 var values: [Value] = []
                 values.reserveCapacity(positional.count)
-                for code in positional { values.append(try code(f)) }
+                for code in positional { values.append(try code.run(f)) }
                 var labels: [(String, Value)] = []
-                for (label, code) in labelled { labels.append((label, try code(f))) }
+                for entry in labelled { labels.append((entry.label, try entry.code(f))) }
+                if let method = cache.lookup(receiver, name, interpreter) {
+                    return try interpreter.callBuiltin(method, receiver: receiver, values, labelled: labels, span: span)
+                }
                 return try interpreter.callMethod(receiver, name, values, labelled: labels, span: span)
             }
         }
@@ -22,9 +27,9 @@ extension Compiler {
             return { [unowned(unsafe) interpreter] f in
                 let function = try calleeCode(f)
                 var values: [Value] = []
-                for code in positional { values.append(try code(f)) }
+                for code in positional { values.append(try code.run(f)) }
                 var labels: [(String, Value)] = []
-                for (label, code) in labelled { labels.append((label, try code(f))) }
+                for entry in labelled { labels.append((entry.label, try entry.code(f))) }
                 return try interpreter.callValue(function, values, labelled: labels, span: span)
             }
         }
@@ -34,32 +39,32 @@ extension Compiler {
         case 0:
             return { [unowned(unsafe) interpreter] f in
                 let function = try calleeCode(f)
-                if case .function(let fn) = function, fn.code.parameterNames.isEmpty {
-                    return try interpreter.invoke(fn, Frame(size: fn.code.frameSize, parent: fn.parent), span)
+                if case .function(let fn) = function, fn.code.positionalArity == 0 {
+                    return try interpreter.invoke(fn, Frame.make(size: fn.code.frameSize, parent: fn.parent), span)
                 }
                 return try interpreter.callValue(function, [], labelled: [], span: span)
             }
         case 1:
-            let a0 = positional[0]
+            let a0 = compile(positionalArguments[0].value)
             return { [unowned(unsafe) interpreter] f in
                 let function = try calleeCode(f)
                 let v0 = try a0(f)
-                if case .function(let fn) = function, fn.code.parameterNames.count == 1, fn.code.positionalCount == 1 {
-                    let frame = Frame(size: fn.code.frameSize, parent: fn.parent)
-                    frame.slots[0] = v0
+                if case .function(let fn) = function, fn.code.positionalArity == 1 {
+                    let frame = Frame.make(size: fn.code.frameSize, parent: fn.parent)
+                    frame[0] = v0
                     return try interpreter.invoke(fn, frame, span)
                 }
                 return try interpreter.callValue(function, [v0], labelled: [], span: span)
             }
         case 2:
-            let a0 = positional[0], a1 = positional[1]
+            let a0 = compile(positionalArguments[0].value), a1 = compile(positionalArguments[1].value)
             return { [unowned(unsafe) interpreter] f in
                 let function = try calleeCode(f)
                 let v0 = try a0(f), v1 = try a1(f)
-                if case .function(let fn) = function, fn.code.parameterNames.count == 2, fn.code.positionalCount == 2 {
-                    let frame = Frame(size: fn.code.frameSize, parent: fn.parent)
-                    frame.slots[0] = v0
-                    frame.slots[1] = v1
+                if case .function(let fn) = function, fn.code.positionalArity == 2 {
+                    let frame = Frame.make(size: fn.code.frameSize, parent: fn.parent)
+                    frame[0] = v0
+                    frame[1] = v1
                     return try interpreter.invoke(fn, frame, span)
                 }
                 return try interpreter.callValue(function, [v0, v1], labelled: [], span: span)
@@ -69,7 +74,7 @@ extension Compiler {
                 let function = try calleeCode(f)
                 var values: [Value] = []
                 values.reserveCapacity(positional.count)
-                for code in positional { values.append(try code(f)) }
+                for code in positional { values.append(try code.run(f)) }
                 return try interpreter.callValue(function, values, labelled: [], span: span)
             }
         }
@@ -125,6 +130,8 @@ extension Compiler {
                     let n = Int64(list.items.count)
                     let j = k < 0 ? k + n : k
                     if j >= 0 && j < n { return list.items[Int(j)] }
+                } else if case .dict(let dict) = o, let value = dict.get(i) {
+                    return value
                 }
                 return try interpreter.getIndex(o, [.value(i)], span)
             }
@@ -141,7 +148,7 @@ extension Compiler {
     func compileAssignment(_ targets: [Expr], _ op: AssignOperator?, _ value: Expr, span: SourceSpan) -> Code {
         let valueCode = compile(value)
         if targets.count > 1 {
-            let stores = targets.map { compileStore($0) }
+            let stores = targets.map { BinderBox(bind: compileStore($0)) }
             let count = targets.count
             return { f in
                 let v = try valueCode(f)
@@ -152,7 +159,7 @@ extension Compiler {
                 default: throw RuntimeError(.cannotDestructure(v.typeName, count, span))
                 }
                 guard elements.count == count else { throw RuntimeError(.destructureCount(expected: count, got: elements.count, span)) }
-                for i in 0..<count { try stores[i](f, elements[i]) }
+                for i in 0..<count { try stores[i].bind(f, elements[i]) }
                 return .nil
             }
         }
@@ -169,21 +176,21 @@ extension Compiler {
         if case .name(let ref) = target.kind, case .local(let slot) = ref.resolution {
             return { f in
                 let b = try valueCode(f)
-                let a = f.slots[slot]
+                let a = f[slot]
                 switch (a, b, binary) {
                 case (.int(let x), .int(let y), .add):
                     let (s, o) = x.addingReportingOverflow(y)
                     if !o {
-                        f.slots[slot] = .int(s)
+                        f[slot] = .int(s)
                         return .nil
                     }
                 case (.float(let x), .float(let y), .add):
-                    f.slots[slot] = .float(x + y)
+                    f[slot] = .float(x + y)
                     return .nil
                 default:
                     break
                 }
-                f.slots[slot] = try Operators.binary(binary, a, b, span)
+                f[slot] = try Operators.binary(binary, a, b, span)
                 return .nil
             }
         }
@@ -226,8 +233,16 @@ extension Compiler {
             return storer(ref.resolution)
         case .index(let objectExpr, let items):
             let objectCode = compile(objectExpr)
-            let codes = compileIndexItems(items)
             let span = target.span
+            if items.count == 1, case .expression(let indexExpr) = items[0] {
+                let indexCode = compile(indexExpr)
+                return { [unowned(unsafe) interpreter] f, v in
+                    let o = try objectCode(f), i = try indexCode(f)
+                    if case .dict(let dict) = o, dict.set(i, v) { return }
+                    try interpreter.setIndex(o, [.value(i)], v, span)
+                }
+            }
+            let codes = compileIndexItems(items)
             return { [unowned(unsafe) interpreter] f, v in
                 let o = try objectCode(f)
                 try interpreter.setIndex(o, try Compiler.evaluate(codes, f), v, span)
@@ -308,7 +323,7 @@ extension Compiler {
             case .range(let range):
                 var i = range.lower
                 while i < range.upper {
-                    if let slot { f.slots[slot] = .int(i) } else { try bind(f, .int(i)) }
+                    if let slot { f[slot] = .int(i) } else { try bind(f, .int(i)) }
                     guard try step(f) else { break }
                     i += 1
                 }
@@ -328,5 +343,46 @@ extension Compiler {
             }
             return .nil
         }
+    }
+}
+
+/// A labelled argument's code (see `CodeBox`).
+struct LabelledCode {
+    let label: String
+    let code: Code
+}
+
+/// A one-entry inline cache for a method call site: the receiver's kind (core type or host
+/// type) and the method found for it, so repeated calls skip the table lookup.
+final class MethodCache {
+    private var key: ObjectIdentifier?
+    private var kind: UInt8 = 0
+    private var method: Builtin?
+
+    private static func kind(of value: Value) -> UInt8 {
+        switch value {
+        case .list: return 1
+        case .dict: return 2
+        case .string: return 3
+        case .tuple: return 4
+        case .range: return 5
+        case .host: return 6
+        default: return 0
+        }
+    }
+
+    func lookup(_ receiver: Value, _ name: String, _ interpreter: Interpreter) -> Builtin? {
+        let kind = MethodCache.kind(of: receiver)
+        guard kind != 0 else { return nil }
+        var key: ObjectIdentifier?
+        if case .host(let object) = receiver { key = ObjectIdentifier(object.hostType) }
+        if kind == self.kind, key == self.key, let method { return method }
+        let found = interpreter.method(of: receiver, named: name)
+        if found != nil {
+            self.kind = kind
+            self.key = key
+            self.method = found
+        }
+        return found
     }
 }

@@ -10,28 +10,30 @@ extension Compiler {
         case .interpolated(let pieces):
             return compileInterpolation(pieces)
         case .list(let items):
-            let codes = items.map(compile)
+            let codes = items.map { CodeBox(run: compile($0)) }
             return { f in
                 var values: [Value] = []
                 values.reserveCapacity(codes.count)
-                for code in codes { values.append(try code(f)) }
+                for code in codes { values.append(try code.run(f)) }
                 return .list(ListObject(values))
             }
         case .tuple(let items):
-            let codes = items.map(compile)
+            let codes = items.map { CodeBox(run: compile($0)) }
             return { f in
                 var values: [Value] = []
                 values.reserveCapacity(codes.count)
-                for code in codes { values.append(try code(f)) }
+                for code in codes { values.append(try code.run(f)) }
                 return .tuple(values)
             }
         case .dict(let entries):
-            let codes = entries.map { (compile($0.0), compile($0.1), $0.0.span) }
+            let keys = entries.map { CodeBox(run: compile($0.0)) }
+            let values = entries.map { CodeBox(run: compile($0.1)) }
+            let spans = entries.map(\.0.span)
             return { f in
                 let dict = DictObject()
-                for (key, value, keySpan) in codes {
-                    let k = try key(f)
-                    guard dict.set(k, try value(f)) else { throw RuntimeError(.unhashable(k.typeName, keySpan)) }
+                for i in keys.indices {
+                    let k = try keys[i].run(f)
+                    guard dict.set(k, try values[i].run(f)) else { throw RuntimeError(.unhashable(k.typeName, spans[i])) }
                 }
                 return .dict(dict)
             }
@@ -101,11 +103,11 @@ extension Compiler {
     func compileName(_ ref: NameRef) -> Code {
         switch ref.resolution {
         case .local(let slot):
-            return { f in f.slots[slot] }
+            return { f in f[slot] }
         case .captured(1, let slot):
-            return { f in f.ancestor(1).slots[slot] }
+            return { f in f.ancestor(1)[slot] }
         case .captured(let depth, let slot):
-            return { f in f.ancestor(depth).slots[slot] }
+            return { f in f.ancestor(depth)[slot] }
         case .global(let index):
             let globals = self.globals
             let name = ref.name, span = ref.span
@@ -208,6 +210,24 @@ extension Compiler {
                     }
                     return try Operators.binary(op, a, constant, span)
                 }
+            case .modulo where k > 0:
+                return { f in
+                    let a = try l(f)
+                    if case .int(let x) = a {
+                        let r = x % k
+                        return .int(r < 0 ? r + k : r)
+                    }
+                    return try Operators.binary(op, a, constant, span)
+                }
+            case .floorDivide where k > 0:
+                return { f in
+                    let a = try l(f)
+                    if case .int(let x) = a {
+                        let q = x / k
+                        return .int((x % k != 0 && x < 0) ? q - 1 : q)
+                    }
+                    return try Operators.binary(op, a, constant, span)
+                }
             default:
                 break
             }
@@ -272,16 +292,21 @@ extension Compiler {
     // MARK: If and try
 
     func compileIf(_ branches: [(Expr, Block)], _ elseBlock: Block?, statementLevel: Bool) -> Code {
-        let conditions = branches.map { compileCondition($0.0) }
-        let bodies = branches.map { compileBlock($0.1, statementLevel: statementLevel) }
-        let otherwise: Code = elseBlock.map { compileBlock($0, statementLevel: statementLevel) } ?? { _ in .nil }
-        if conditions.count == 1 {
-            let condition = conditions[0], body = bodies[0]
+        var otherwise: Code = { _ in .nil }
+        if let elseBlock { otherwise = compileBlock(elseBlock, statementLevel: statementLevel) }
+        if branches.count == 1 {
+            let condition = compileCondition(branches[0].0)
+            let body = compileBlock(branches[0].1, statementLevel: statementLevel)
+            if elseBlock == nil {
+                return { f in try condition(f) ? try body(f) : .nil }
+            }
             return { f in try condition(f) ? try body(f) : try otherwise(f) }
         }
+        let conditions = branches.map { ConditionBox(test: compileCondition($0.0)) }
+        let bodies = branches.map { CodeBox(run: compileBlock($0.1, statementLevel: statementLevel)) }
         return { f in
-            for i in 0..<conditions.count where try conditions[i](f) {
-                return try bodies[i](f)
+            for i in 0..<conditions.count where try conditions[i].test(f) {
+                return try bodies[i].run(f)
             }
             return try otherwise(f)
         }

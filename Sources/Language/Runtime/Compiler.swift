@@ -38,25 +38,32 @@ struct Compiler {
     func compileStatements(_ statements: [Stmt], statementLevel: Bool) -> Code {
         var ordered = statements.filter { if case .function = $0.kind { return true } else { return false } }
         ordered += statements.filter { if case .function = $0.kind { return false } else { return true } }
-        var codes = ordered.map { compileStatement($0, statementLevel: statementLevel) }
+        var codes: [CodeBox] = ordered.map { CodeBox(run: compileStatement($0, statementLevel: statementLevel)) }
         var checks = ordered.map { statementLevel && Compiler.maySignal($0) }
         if case .function? = statements.last?.kind, ordered.count > 1 {
-            codes.append({ _ in .nil })
+            codes.append(CodeBox(run: { _ in .nil }))
             checks.append(false)
         }
         switch codes.count {
         case 0:
             return { _ in .nil }
         case 1:
-            return codes[0]
+            return codes[0].run
         case 2 where !checks[0]:
-            let a = codes[0], b = codes[1]
+            let a = codes[0].run, b = codes[1].run
             return { f in
                 _ = try a(f)
                 return try b(f)
             }
+        case 2:
+            let a = codes[0].run, b = codes[1].run
+            return { f in
+                let first = try a(f)
+                if f.signal != .none { return first }
+                return try b(f)
+            }
         case 3 where !checks[0] && !checks[1]:
-            let a = codes[0], b = codes[1], c = codes[2]
+            let a = codes[0].run, b = codes[1].run, c = codes[2].run
             return { f in
                 _ = try a(f)
                 _ = try b(f)
@@ -66,14 +73,14 @@ struct Compiler {
             let count = codes.count
             if !checks.contains(true) {
                 return { f in
-                    for i in 0..<(count - 1) { _ = try codes[i](f) }
-                    return try codes[count - 1](f)
+                    for i in 0..<(count - 1) { _ = try codes[i].run(f) }
+                    return try codes[count - 1].run(f)
                 }
             }
             return { f in
                 var last = Value.nil
                 for i in 0..<count {
-                    last = try codes[i](f)
+                    last = try codes[i].run(f)
                     if checks[i] && f.signal != .none { return last }
                 }
                 return last
@@ -161,7 +168,8 @@ struct Compiler {
             }
             return { _ in throw ControlFlow(signal: .continueLoop, value: .nil) }
         case .returnValue(let value):
-            let valueCode = value.map(compile) ?? { _ in .nil }
+            var valueCode: Code = { _ in .nil }
+            if let value { valueCode = compile(value) }
             if statementLevel {
                 return { f in
                     f.returnValue = try valueCode(f)
@@ -202,9 +210,9 @@ struct Compiler {
     func storer(_ resolution: Resolution) -> (Frame, Value) throws -> Void {
         switch resolution {
         case .local(let slot):
-            return { f, v in f.slots[slot] = v }
+            return { f, v in f[slot] = v }
         case .captured(let depth, let slot):
-            return { f, v in f.ancestor(depth).slots[slot] = v }
+            return { f, v in f.ancestor(depth)[slot] = v }
         case .global(let index):
             let globals = self.globals
             return { _, v in globals.values[index] = v }
@@ -221,7 +229,7 @@ struct Compiler {
         case .wildcard:
             return { _, _ in }
         case .tuple(let items, let span):
-            let binders = items.map(compilePattern)
+            let binders = items.map { BinderBox(bind: compilePattern($0)) }
             let count = items.count
             return { f, value in
                 let elements: [Value]
@@ -233,7 +241,7 @@ struct Compiler {
                 guard elements.count == count else {
                     throw RuntimeError(.destructureCount(expected: count, got: elements.count, span))
                 }
-                for i in 0..<count { try binders[i](f, elements[i]) }
+                for i in 0..<count { try binders[i].bind(f, elements[i]) }
             }
         }
     }

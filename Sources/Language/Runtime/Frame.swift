@@ -1,23 +1,70 @@
 /// Compiled code: a Swift closure over the frame it runs in (closure compilation).
 typealias Code = (Frame) throws -> Value
 
+/// Code kept in an array or optional. Closures stored directly in generic containers are
+/// kept at maximal abstraction and every call would go through a reabstraction thunk; a
+/// non-generic struct keeps the closure's direct calling convention.
+struct CodeBox {
+    let run: Code
+}
+
+/// A pattern binder kept in an array (see `CodeBox`).
+struct BinderBox {
+    let bind: (Frame, Value) throws -> Void
+}
+
+/// A compiled condition kept in an array (see `CodeBox`).
+struct ConditionBox {
+    let test: (Frame) throws -> Bool
+}
+
 /// Non-local control flow pending in a frame. Statements in a block check it only after
 /// statements that can set it, so straight-line code pays nothing.
 enum Signal: UInt8 {
     case none, breakLoop, continueLoop, returned
 }
 
-/// The slots of one function activation (or of one top-level chunk). Locals live in
-/// `slots` at indices the resolver chose; closures keep their defining frame as `parent`.
-final class Frame {
-    var slots: [Value]
+/// The fixed part of a frame; the slots follow it in the same allocation.
+struct FrameHeader {
+    let count: Int
     let parent: Frame?
     var signal: Signal = .none
     var returnValue: Value = .nil
+}
 
-    init(size: Int, parent: Frame?) {
-        self.slots = [Value](repeating: .nil, count: size)
-        self.parent = parent
+/// The slots of one function activation (or of one top-level chunk). Locals live in
+/// slots at indices the resolver chose (always below the frame's size); closures keep
+/// their defining frame as `parent`. Header and slots share one allocation.
+final class Frame: ManagedBuffer<FrameHeader, Value> {
+    /// A frame of `size` nil slots.
+    static func make(size: Int, parent: Frame?) -> Frame {
+        let buffer = Frame.create(minimumCapacity: size) { _ in FrameHeader(count: size, parent: parent) }
+        let frame = unsafeDowncast(buffer, to: Frame.self)
+        frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .nil, count: size) }
+        return frame
+    }
+
+    deinit {
+        _ = withUnsafeMutablePointers { header, slots in slots.deinitialize(count: header.pointee.count) }
+    }
+
+    /// Slot `index`; the resolver guarantees `index < size`.
+    @inline(__always)
+    subscript(index: Int) -> Value {
+        get { withUnsafeMutablePointerToElements { $0[index] } }
+        set { withUnsafeMutablePointerToElements { $0[index] = newValue } }
+    }
+
+    var parent: Frame? { header.parent }
+
+    var signal: Signal {
+        @inline(__always) get { header.signal }
+        @inline(__always) set { header.signal = newValue }
+    }
+
+    var returnValue: Value {
+        get { header.returnValue }
+        set { header.returnValue = newValue }
     }
 
     /// The frame `depth` levels up the lexical chain (0 is this frame).
@@ -82,6 +129,8 @@ final class CompiledFunction {
     let defaults: [Code?]
     let frameSize: Int
     let span: SourceSpan
+    /// The parameter count when every parameter is positional, else -1 (for the call fast path).
+    let positionalArity: Int
     var body: Code = { _ in .nil }
 
     init(name: String, parameterNames: [String], positionalCount: Int, defaults: [Code?], frameSize: Int, span: SourceSpan) {
@@ -91,6 +140,7 @@ final class CompiledFunction {
         self.defaults = defaults
         self.frameSize = frameSize
         self.span = span
+        self.positionalArity = positionalCount == parameterNames.count ? positionalCount : -1
     }
 
     var signature: Signature {

@@ -48,13 +48,13 @@ extension Interpreter {
     func bindFunction(_ function: FunctionObject, _ positional: [Value], _ labelled: [(String, Value)], _ span: SourceSpan?) throws -> Frame {
         let code = function.code
         let names = code.parameterNames
-        let frame = Frame(size: code.frameSize, parent: function.parent)
+        let frame = Frame.make(size: code.frameSize, parent: function.parent)
         var filled = [Bool](repeating: false, count: names.count)
         guard positional.count <= names.count else {
             throw RuntimeError(.tooManyArguments(code.name, names.count, positional.count, span))
         }
         for (i, value) in positional.enumerated() {
-            frame.slots[i] = value
+            frame[i] = value
             filled[i] = true
         }
         for (label, value) in labelled {
@@ -62,14 +62,14 @@ extension Interpreter {
                 throw RuntimeError(.unknownLabel(label, code.name, span, hint: Suggestions.didYouMean(label, in: names)))
             }
             if filled[i] { throw RuntimeError(.duplicateArgument(label, code.name, span)) }
-            frame.slots[i] = value
+            frame[i] = value
             filled[i] = true
         }
         for i in names.indices where !filled[i] {
             guard let defaultCode = code.defaults[i] else {
                 throw RuntimeError(.missingArgument(names[i], code.name, span))
             }
-            frame.slots[i] = try defaultCode(frame)
+            frame[i] = try defaultCode(frame)
         }
         return frame
     }
@@ -78,6 +78,18 @@ extension Interpreter {
     /// becomes a runtime error at the call's span.
     func callBuiltin(_ builtin: Builtin, receiver: Value, _ positional: [Value], labelled: [(String, Value)], span: SourceSpan?) throws -> Value {
         let signature = builtin.signature
+        // Fast path: positional arguments only, no variadic tail.
+        if labelled.isEmpty, signature.variadic == nil, positional.count >= signature.positional.count,
+            positional.count <= signature.positional.count + signature.labelled.count
+        {
+            var bound = positional
+            if bound.count < signature.positional.count + signature.labelled.count {
+                for parameter in signature.labelled[(bound.count - signature.positional.count)...] {
+                    bound.append(parameter.defaultValue)
+                }
+            }
+            return try runBuiltin(builtin, receiver: receiver, bound: bound, rest: [], span: span)
+        }
         let names = signature.names
         var values = [Value?](repeating: nil, count: names.count)
         var rest: [Value] = []
@@ -111,7 +123,12 @@ extension Interpreter {
                 bound.append(signature.labelled[i - positionalCount].defaultValue)
             }
         }
-        let arguments = Arguments(function: builtin.name, signature: signature, values: bound, rest: rest, receiver: receiver, interpreter: self)
+        return try runBuiltin(builtin, receiver: receiver, bound: bound, rest: rest, span: span)
+    }
+
+    /// Runs a builtin on bound arguments; Swift errors become runtime errors at `span`.
+    private func runBuiltin(_ builtin: Builtin, receiver: Value, bound: [Value], rest: [Value], span: SourceSpan?) throws -> Value {
+        let arguments = Arguments(builtin: builtin, values: bound, rest: rest, receiver: receiver, interpreter: self)
         if let span { try state.tick(span) }
         do {
             return try builtin.body(arguments)

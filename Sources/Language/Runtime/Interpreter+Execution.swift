@@ -16,7 +16,7 @@ extension Interpreter {
             throw ScriptError(kind: .resolution, diagnostics: Interpreter.sorted(resolver.diagnostics))
         }
         let code = Compiler(interpreter: self, globals: mainGlobals, directory: directory).compileChunk(parsed.statements)
-        return try runTopLevel { try code(Frame(size: frameSize, parent: nil)) }
+        return try runTopLevel { try code(Frame.make(size: frameSize, parent: nil)) }
     }
 
     static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
@@ -91,7 +91,7 @@ extension Interpreter {
         let folder = (path as NSString).deletingLastPathComponent
         let code = Compiler(interpreter: self, globals: globals, directory: folder).compileChunk(parsed.statements)
         do {
-            _ = try code(Frame(size: frameSize, parent: nil))
+            _ = try code(Frame.make(size: frameSize, parent: nil))
         } catch var error as RuntimeError {
             error.leaving("<module \(name)>", calledAt: span)
             throw error

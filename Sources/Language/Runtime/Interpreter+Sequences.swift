@@ -1,5 +1,13 @@
 // Subscripts, slices and iteration over every kind of sequence.
 extension Interpreter {
+    /// The most elements a builtin builds into one list or string (10 million).
+    static let maxMaterialized = 10_000_000
+
+    /// How many elements `stride(from:to:by:)` yields, approximately (for size guards).
+    static func strideCount(from start: Int, to end: Int, by step: Int) -> Double {
+        max(0, ((Double(end) - Double(start)) / Double(step)).rounded(.up))
+    }
+
     /// `object[components]`.
     func getIndex(_ object: Value, _ components: [IndexComponent], _ span: SourceSpan) throws -> Value {
         if case .host(let host) = object {
@@ -31,8 +39,13 @@ extension Interpreter {
         case (.string(let text), .slice(let start, let stop, let step)):
             return .string(String(try Interpreter.slice(Array(text), start, stop, step, span)))
         case (.range(let range), .slice(let start, let stop, let step)):
-            let items = (range.lower..<max(range.lower, range.upper)).prefix(10_000_000).map { Value.int($0) }
-            return .list(ListObject(try Interpreter.slice(items, start, stop, step, span)))
+            let positions = try Interpreter.slicePositions(count: Int(clamping: range.count), start, stop, step, span)
+            var items: [Value] = []
+            for p in positions {
+                items.append(.int(range.lower + p))
+                if items.count > Interpreter.maxMaterialized { throw RuntimeError(.tooLarge(span)) }
+            }
+            return .list(ListObject(items))
         default:
             throw RuntimeError(.badSubscript(object.typeName, span))
         }
@@ -64,33 +77,25 @@ extension Interpreter {
         return Int(j)
     }
 
-    /// Python's slice semantics: bounds clamp, negatives count from the end, step may be negative.
-    static func slice<T>(_ items: [T], _ start: Int64?, _ stop: Int64?, _ step: Int64?, _ span: SourceSpan) throws -> [T] {
-        let n = Int64(items.count)
+    /// The positions a slice selects in a sequence of `count` elements, with Python's
+    /// semantics: bounds clamp, negatives count from the end, the step may be negative.
+    static func slicePositions(count: Int, _ start: Int64?, _ stop: Int64?, _ step: Int64?, _ span: SourceSpan) throws -> StrideTo<Int64> {
+        let n = Int64(count)
         let step = step ?? 1
         guard step != 0 else { throw RuntimeError(.zeroSliceStep(span)) }
         func clamp(_ value: Int64?, _ fallback: Int64, low: Int64, high: Int64) -> Int64 {
             guard var v = value else { return fallback }
-            if v < 0 { v += n }
+            if v < 0 { v = v &+ n }
             return min(max(v, low), high)
         }
-        var result: [T] = []
         if step > 0 {
-            var i = clamp(start, 0, low: 0, high: n)
-            let end = clamp(stop, n, low: 0, high: n)
-            while i < end {
-                result.append(items[Int(i)])
-                i += step
-            }
-        } else {
-            var i = clamp(start, n - 1, low: -1, high: n - 1)
-            let end = clamp(stop, -1, low: -1, high: n - 1)
-            while i > end {
-                result.append(items[Int(i)])
-                i += step
-            }
+            return Swift.stride(from: clamp(start, 0, low: 0, high: n), to: clamp(stop, n, low: 0, high: n), by: Int(step))
         }
-        return result
+        return stride(from: clamp(start, n - 1, low: -1, high: n - 1), to: clamp(stop, -1, low: -1, high: n - 1), by: Int(step))
+    }
+
+    static func slice<T>(_ items: [T], _ start: Int64?, _ stop: Int64?, _ step: Int64?, _ span: SourceSpan) throws -> [T] {
+        try slicePositions(count: items.count, start, stop, step, span).map { items[Int($0)] }
     }
 
     /// An iterator over any iterable value; host iterators' errors get `span`.
@@ -127,7 +132,7 @@ extension Interpreter {
     }
 
     /// Every element of a finite iterable, in order.
-    func elements(of value: Value, _ span: SourceSpan?, limit: Int = 50_000_000) throws -> [Value] {
+    func elements(of value: Value, _ span: SourceSpan?, limit: Int = Interpreter.maxMaterialized) throws -> [Value] {
         switch value {
         case .list(let list): return list.items
         case .tuple(let items): return items
@@ -137,7 +142,7 @@ extension Interpreter {
             while let next = try iterator.next() {
                 result.append(next)
                 if result.count > limit { throw RuntimeError(.tooLarge(span)) }
-                if let span, result.count & 1023 == 0 { try state.tick(span) }
+                if result.count & 1023 == 0 { try state.tick(span ?? Interpreter.noSpan) }
             }
             return result
         }

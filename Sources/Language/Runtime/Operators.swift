@@ -191,7 +191,7 @@ enum Operators {
 
     private static func repeatCount(_ n: Int64, _ length: Int, _ span: SourceSpan) throws -> Int {
         let count = max(0, Int(n))
-        guard count.multipliedReportingOverflow(by: max(length, 1)).partialValue <= 100_000_000, count <= 100_000_000 else {
+        guard count.multipliedReportingOverflow(by: max(length, 1)).partialValue <= Interpreter.maxMaterialized, count <= Interpreter.maxMaterialized else {
             throw RuntimeError(.tooLarge(span))
         }
         return count

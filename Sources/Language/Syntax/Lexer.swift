@@ -94,11 +94,13 @@ struct Lexer {
         }
         if !brackets.isEmpty { endsIncomplete = true }
         if let last = tokens.last, Lexer.continues(last.kind) { endsIncomplete = true }
-        let end = location
-        if let last = tokens.last, last.kind != .newline {
-            tokens.append(Token(kind: .newline, span: span(end), atLineStart: false))
+        // End of input is reported right after the last token, where the caret helps.
+        let end = tokens.last(where: { $0.kind != .newline })?.span.end ?? location
+        let endSpan = SourceSpan(source: source, start: end, end: end)
+        if let last = tokens.last, last.kind != .newline, !Lexer.continues(last.kind) {
+            tokens.append(Token(kind: .newline, span: endSpan, atLineStart: false))
         }
-        tokens.append(Token(kind: .eof, span: span(end), atLineStart: true))
+        tokens.append(Token(kind: .eof, span: endSpan, atLineStart: true))
     }
 
     private static func continues(_ kind: TokenKind) -> Bool {

@@ -11,6 +11,8 @@ extension Parser {
     }
 
     mutating func parseExpression() throws -> Expr {
+        try enter()
+        defer { depth -= 1 }
         var left = try parseOr()
         while check(.pipe) {
             advance()
@@ -45,6 +47,8 @@ extension Parser {
     }
 
     mutating func parseNot() throws -> Expr {
+        try enter()
+        defer { depth -= 1 }
         if check(.not) {
             let start = advance().span
             let operand = try parseNot()
@@ -128,6 +132,8 @@ extension Parser {
     }
 
     mutating func parseUnary() throws -> Expr {
+        try enter()
+        defer { depth -= 1 }
         if check(.minus) {
             let start = advance().span
             let operand = try parseUnary()
@@ -427,7 +433,10 @@ extension Parser {
                 pieces.append(.text(text))
             case .interpolation(let text, let start, let format):
                 let lexed = Lexer.tokenize(text, source: source, start: start)
-                var inner = Parser(tokens: lexed.tokens, source: source)
+                var tokens = lexed.tokens
+                if tokens.count >= 2, tokens[tokens.count - 2].kind == .newline { tokens.remove(at: tokens.count - 2) }
+                var inner = Parser(tokens: tokens, source: source)
+                inner.depth = depth
                 diagnostics += lexed.diagnostics
                 do {
                     inner.skipNewlines()

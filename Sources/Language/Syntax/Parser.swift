@@ -15,6 +15,12 @@ struct Parser {
     /// not a trailing block.
     var noTrailingBlock = false
     let source: SourceID
+    /// Current nesting of expressions and blocks; past `maxDepth` the parser reports an
+    /// error instead of recursing further (so hostile input cannot overflow the stack).
+    var depth = 0
+    /// Where the statement being parsed started, for synchronising after an error.
+    var statementStart = 0
+    static let maxDepth = 200
 
     init(tokens: [Token], source: SourceID) {
         self.tokens = tokens
@@ -80,6 +86,12 @@ struct Parser {
         throw error(.expected("a name \(context)", found: current))
     }
 
+    /// Enters one level of nesting; call `depth -= 1` (in a defer) when leaving.
+    mutating func enter() throws {
+        depth += 1
+        if depth > Parser.maxDepth { throw error(.nestingTooDeep(current.span)) }
+    }
+
     /// Records a diagnostic (unless already panicking) and returns the abort to throw.
     mutating func error(_ diagnostic: Diagnostic) -> ParseAbort {
         if current.kind == .eof { incomplete = true }
@@ -91,7 +103,12 @@ struct Parser {
     /// Skips to the end of the current statement: a newline or `;` at this nesting level,
     /// or just before the `}` that closes the enclosing block.
     mutating func synchronize() {
+        // Braces opened by the failed statement itself must be skipped too.
         var depth = 0
+        for token in tokens[min(statementStart, position)..<position] {
+            if token.kind == .symbol(.leftBrace) { depth += 1 }
+            if token.kind == .symbol(.rightBrace) { depth = max(0, depth - 1) }
+        }
         while !atEnd {
             switch current.kind {
             case .newline, .symbol(.semicolon):
@@ -138,6 +155,9 @@ struct Parser {
     }
 
     mutating func parseStatementRecovering(into statements: inout [Stmt]) {
+        let outerStart = statementStart
+        statementStart = position
+        defer { statementStart = outerStart }
         do {
             let statement = try parseStatement()
             statements.append(statement)
@@ -160,6 +180,8 @@ struct Parser {
     }
 
     mutating func parseBlock(_ context: String) throws -> Block {
+        try enter()
+        defer { depth -= 1 }
         let open = try expect(.leftBrace, context)
         let saved = noTrailingBlock
         noTrailingBlock = false
@@ -294,6 +316,8 @@ struct Parser {
     }
 
     mutating func parsePatternItem() throws -> Pattern {
+        try enter()
+        defer { depth -= 1 }
         if check(.leftParen) {
             let open = advance()
             let inner = try parsePattern()
