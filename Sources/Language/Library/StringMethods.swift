@@ -11,9 +11,8 @@ enum StringMethods {
             if let separator = try args.optionalString("separator") {
                 guard !separator.isEmpty else { throw HostError("empty separator") }
                 parts = s.components(separatedBy: separator)
-            } else if s.utf8.allSatisfy({ $0 < 128 }) {
-                // ASCII fast path: split the bytes on ASCII whitespace.
-                parts = s.utf8.split(whereSeparator: { $0 == 32 || ($0 >= 9 && $0 <= 13) }).compactMap { String($0) }
+            } else if let ascii = asciiWords(s) {
+                return .list(ListObject(ascii))
             } else {
                 parts = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
             }
@@ -23,7 +22,13 @@ enum StringMethods {
             .list(ListObject(try text(args).split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }))
         },
         Builtin("join", Signature(["values"]), doc: "The elements as strings, joined by this string.") { args in
-            .string(try args.interpreter.elements(of: args[0], nil).map(\.description).joined(separator: try text(args)))
+            let separator = try text(args)
+            var out = ""
+            for (i, value) in try args.interpreter.elements(of: args[0], nil).enumerated() {
+                if i > 0 { out += separator }
+                if case .string(let s) = value { out += s } else { out += value.description }
+            }
+            return .string(out)
         },
         Builtin("strip", Signature(labelled: [("characters", .nil)]), doc: "Without leading and trailing whitespace (or characters).") { args in
             let set = try characterSet(args)
@@ -89,6 +94,30 @@ enum StringMethods {
             .string(try format(try text(args), args.rest))
         },
     ]
+
+    /// Splits an ASCII string on runs of ASCII whitespace straight from its UTF-8 bytes;
+    /// nil when the string has non-ASCII bytes (then Unicode whitespace rules apply).
+    static func asciiWords(_ text: String) -> [Value]? {
+        var copy = text
+        return copy.withUTF8 { bytes -> [Value]? in
+            var words: [Value] = []
+            var i = 0
+            let n = bytes.count
+            @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
+            while i < n {
+                while i < n && isSpace(bytes[i]) { i += 1 }
+                let start = i
+                while i < n && !isSpace(bytes[i]) {
+                    if bytes[i] >= 128 { return nil }
+                    i += 1
+                }
+                if i > start {
+                    words.append(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)))
+                }
+            }
+            return words
+        }
+    }
 
     private static func characterSet(_ args: Arguments) throws -> CharacterSet {
         if let characters = try args.optionalString("characters") { return CharacterSet(charactersIn: characters) }

@@ -7,6 +7,9 @@ extension Compiler {
         let positional = positionalArguments.map { CodeBox(run: compile($0.value)) }
         let labelled = arguments.compactMap { argument in argument.label.map { LabelledCode(label: $0, code: compile(argument.value)) } }
         if case .member(let objectExpr, let name, _) = callee.kind {
+            if labelled.isEmpty, let intrinsic = compileIntrinsic(objectExpr, name, positionalArguments.map(\.value), span: span) {
+                return intrinsic
+            }
             let object = compile(objectExpr)
             let cache = MethodCache()
             return { [unowned(unsafe) interpreter] f in
@@ -77,6 +80,48 @@ extension Compiler {
                 for code in positional { values.append(try code.run(f)) }
                 return try interpreter.callValue(function, values, labelled: [], span: span)
             }
+        }
+    }
+
+    /// Inline versions of the hottest core methods (`list.append(x)`, `dict.get(k, d)`),
+    /// with the table's `Builtin` as the fallback for every other receiver. They behave
+    /// exactly as the declared methods do; they only skip argument binding.
+    func compileIntrinsic(_ objectExpr: Expr, _ name: String, _ arguments: [Expr], span: SourceSpan) -> Code? {
+        let object = compile(objectExpr)
+        let cache = MethodCache()
+        switch (name, arguments.count) {
+        case ("append", 1):
+            let value = compile(arguments[0])
+            return { [unowned(unsafe) interpreter] f in
+                let receiver = try object(f)
+                let v = try value(f)
+                if case .list(let list) = receiver {
+                    list.items.append(v)
+                    return .nil
+                }
+                if let method = cache.lookup(receiver, name, interpreter) {
+                    return try interpreter.callBuiltin(method, receiver: receiver, [v], labelled: [], span: span)
+                }
+                return try interpreter.callMethod(receiver, name, [v], labelled: [], span: span)
+            }
+        case ("get", 1), ("get", 2):
+            let key = compile(arguments[0])
+            var fallback: Code = { _ in .nil }
+            if arguments.count == 2 { fallback = compile(arguments[1]) }
+            let count = arguments.count
+            return { [unowned(unsafe) interpreter] f in
+                let receiver = try object(f)
+                let k = try key(f)
+                let d = try fallback(f)
+                if case .dict(let dict) = receiver { return dict.get(k) ?? d }
+                let values = count == 2 ? [k, d] : [k]
+                if let method = cache.lookup(receiver, name, interpreter) {
+                    return try interpreter.callBuiltin(method, receiver: receiver, values, labelled: [], span: span)
+                }
+                return try interpreter.callMethod(receiver, name, values, labelled: [], span: span)
+            }
+        default:
+            return nil
         }
     }
 
