@@ -1,0 +1,135 @@
+import Foundation
+
+/// Cross-entropy of logits against integer targets, row by row.
+///
+/// PyTorch `F.cross_entropy(logits, targets, ignore_index=-100, label_smoothing=ε,
+/// reduction="mean")`: with lse = log Σ_v e^z_v,
+///     loss_n = lse - (1 - ε) z[target] - (ε / V) Σ_v z_v,
+/// and the mean is taken over the rows whose target is not the ignore index (NaN when
+/// there are none, as in PyTorch). The kernel works on any run of rows, so a caller can
+/// drive it one chunk of logits at a time (`LinearCrossEntropyKernel` does, so the
+/// [N, V] logits never exist whole). Shapes: N rows, V classes.
+public enum CrossEntropyKernel {
+    /// PyTorch's default ignore index.
+    public static let defaultIgnoreIndex: Int64 = -100
+
+    /// The number of rows whose target is not `ignoreIndex`: the mean's denominator.
+    /// - Parameters:
+    ///   - targets: [N].
+    public static func countedRows(
+        targets: UnsafePointer<Int64>, N: Int, ignoreIndex: Int64 = defaultIgnoreIndex
+    ) -> Int {
+        var count = 0
+        for n in 0..<N where targets[n] != ignoreIndex { count += 1 }
+        return count
+    }
+
+    /// Throws for the first target that is neither in 0..<V nor the ignore index.
+    /// - Parameters:
+    ///   - targets: [N].
+    public static func validate(
+        targets: UnsafePointer<Int64>, N: Int, V: Int, ignoreIndex: Int64 = defaultIgnoreIndex
+    ) throws {
+        for n in 0..<N where targets[n] != ignoreIndex && (targets[n] < 0 || targets[n] >= V) {
+            throw KernelError.indexOutOfRange(
+                op: "cross_entropy", position: n, index: targets[n], count: V)
+        }
+    }
+
+    /// Computes each row's loss (0 for ignored rows) and log-sum-exp. Targets must have
+    /// passed `validate`.
+    /// - Parameters:
+    ///   - losses: [N], written.
+    ///   - logSumExp: [N], written.
+    ///   - logits: [N, V].
+    ///   - targets: [N].
+    public static func forwardRows(
+        losses: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>,
+        logits: UnsafePointer<Float>, targets: UnsafePointer<Int64>, N: Int, V: Int,
+        labelSmoothing: Float = 0, ignoreIndex: Int64 = defaultIgnoreIndex
+    ) {
+        KernelParallel.forEachRange(N, grain: 1) { rows in
+            for n in rows {
+                let z = logits + n * V
+                let m = KernelMath.max(z, V)
+                var sum = KernelMath.Lanes()
+                var total = KernelMath.Lanes()
+                let shift = KernelMath.Lanes(repeating: m)
+                var v = 0
+                while v + 8 <= V {
+                    let lanes = KernelMath.load(z + v)
+                    sum += KernelMath.exp(lanes - shift)
+                    total += lanes
+                    v += 8
+                }
+                var s = sum.sum()
+                var zSum = total.sum()
+                while v < V {
+                    s += Foundation.exp(z[v] - m)
+                    zSum += z[v]
+                    v += 1
+                }
+                let lse = m + log(s)
+                logSumExp[n] = lse
+                let target = targets[n]
+                guard target != ignoreIndex else {
+                    losses[n] = 0
+                    continue
+                }
+                losses[n] =
+                    lse - (1 - labelSmoothing) * z[Int(target)] - labelSmoothing / Float(V) * zSum
+            }
+        }
+    }
+
+    /// The mean loss of `losses` over `count` counted rows, summed in Double in row order.
+    /// - Parameters:
+    ///   - losses: [N], as `forwardRows` wrote them.
+    public static func mean(losses: UnsafePointer<Float>, N: Int, count: Int) -> Float {
+        var total = 0.0
+        for n in 0..<N { total += Double(losses[n]) }
+        return Float(total / Double(count))
+    }
+
+    /// Writes the gradient of `scale` times the summed row losses:
+    /// scale * (softmax(z) - (1 - ε) onehot(target) - ε / V), and 0 for ignored rows.
+    /// For the mean loss, `scale` is the upstream gradient divided by the counted rows.
+    /// `logitsGradient` may be the same buffer as `logits` (the chunked path does that).
+    /// - Parameters:
+    ///   - logitsGradient: [N, V], written (not accumulated).
+    ///   - logits: [N, V].
+    ///   - logSumExp: [N], as `forwardRows` saved it.
+    ///   - targets: [N].
+    public static func backwardRows(
+        logitsGradient: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
+        logSumExp: UnsafePointer<Float>, targets: UnsafePointer<Int64>, N: Int, V: Int,
+        scale: Float, labelSmoothing: Float = 0, ignoreIndex: Int64 = defaultIgnoreIndex
+    ) {
+        KernelParallel.forEachRange(N, grain: 1) { rows in
+            for n in rows {
+                let z = logits + n * V
+                let dz = logitsGradient + n * V
+                let target = targets[n]
+                guard target != ignoreIndex else {
+                    dz.update(repeating: 0, count: V)
+                    continue
+                }
+                let shift = KernelMath.Lanes(repeating: logSumExp[n])
+                let uniform = KernelMath.Lanes(repeating: labelSmoothing / Float(V))
+                let lanesScale = KernelMath.Lanes(repeating: scale)
+                var v = 0
+                while v + 8 <= V {
+                    let p = KernelMath.exp(KernelMath.load(z + v) - shift)
+                    KernelMath.store((p - uniform) * lanesScale, dz + v)
+                    v += 8
+                }
+                while v < V {
+                    let p = Foundation.exp(z[v] - logSumExp[n])
+                    dz[v] = (p - labelSmoothing / Float(V)) * scale
+                    v += 1
+                }
+                dz[Int(target)] -= (1 - labelSmoothing) * scale
+            }
+        }
+    }
+}
