@@ -29,7 +29,7 @@ struct KernelEmbeddingTests {
     func outOfRangeIdThrowsAndWritesNothing(id: Int64) {
         let table = [Float](repeating: 1, count: V * C)
         var y = [Float](repeating: 0, count: 2 * C)
-        #expect(throws: KernelError.indexOutOfRange(op: "embedding", position: 1, index: id, count: V)) {
+        #expect(throws: TensorError.indexOutOfRange(op: "embedding", index: Int(id), size: V)) {
             try EmbeddingKernel.forward(output: &y, ids: [0, id], table: table, N: 2, V: V, C: C)
         }
         #expect(y.allSatisfy { $0 == 0 })

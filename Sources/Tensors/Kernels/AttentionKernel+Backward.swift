@@ -1,4 +1,3 @@
-import CBLAS
 
 extension AttentionKernel {
     /// Accumulates the gradients of `forward` into `queryGradient`, `keyGradient` and
@@ -10,23 +9,27 @@ extension AttentionKernel {
     /// Work is split by (batch, KV head), so the query heads that share a KV head add
     /// into its dK and dV one after another, in a fixed order, without races.
     /// - Parameters:
-    ///   - queryGradient: [B, H, T, D] in `layouts.query`, accumulated (+=).
-    ///   - keyGradient: [B, KVH, T, D] in `layouts.key`, accumulated (+=).
-    ///   - valueGradient: [B, KVH, T, D] in `layouts.value`, accumulated (+=).
-    ///   - outputGradient: [B, H, T, D] in `layouts.output`.
+    ///   - queryGradient: [B, H, T, D] in `gradientLayouts.query`, accumulated (+=).
+    ///   - keyGradient: [B, KVH, T, D] in `gradientLayouts.key`, accumulated (+=).
+    ///   - valueGradient: [B, KVH, T, D] in `gradientLayouts.value`, accumulated (+=).
+    ///   - outputGradient: [B, H, T, D] in `gradientLayouts.output`.
     ///   - output: [B, H, T, D] in `layouts.output`, as forward wrote it.
     ///   - logSumExp: [B, H, T], as forward saved it.
     ///   - query: as given to forward.
     ///   - key: as given to forward.
     ///   - value: as given to forward.
     ///   - keyMask: as given to forward.
+    ///   - layouts: as given to forward.
+    ///   - gradientLayouts: the layouts of the four gradient buffers (nil: `layouts`).
     public static func backward(
         queryGradient: UnsafeMutablePointer<Float>, keyGradient: UnsafeMutablePointer<Float>,
         valueGradient: UnsafeMutablePointer<Float>, outputGradient: UnsafePointer<Float>,
         output: UnsafePointer<Float>, logSumExp: UnsafePointer<Float>,
         query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
-        keyMask: UnsafePointer<Float>?, configuration c: Configuration, layouts: Layouts
+        keyMask: UnsafePointer<Float>?, configuration c: Configuration, layouts: Layouts,
+        gradientLayouts: Layouts? = nil
     ) {
+        let g = gradientLayouts ?? layouts
         let items = c.B * c.KVH
         // scratch: [workers, 2, blockSize, T], probabilities then their gradient.
         let workers = KernelParallel.workerCount(items)
@@ -36,18 +39,17 @@ extension AttentionKernel {
         // delta: [B, H, T], rowsum(dO * O), the softmax backward's correction term.
         let delta = UnsafeMutablePointer<Float>.allocate(capacity: c.B * c.H * c.T)
         defer { delta.deallocate() }
-        KernelParallel.forEachRange(c.B * c.H, grain: 1) { heads in
+        Parallel.forEachChunk(count: c.B * c.H, minimumChunk: 1) { heads in
             for bh in heads {
                 let b = bh / c.H
                 let h = bh % c.H
                 for i in 0..<c.T {
                     delta[bh * c.T + i] = KernelMath.dot(
-                        outputGradient + layouts.output.offset(b, h, i),
+                        outputGradient + g.output.offset(b, h, i),
                         output + layouts.output.offset(b, h, i), c.D)
                 }
             }
         }
-        let o = layouts.output
         let q = layouts.query
         let k = layouts.key
         let v = layouts.value
@@ -64,10 +66,11 @@ extension AttentionKernel {
                     let rows = i1 - i0
                     let keys = i1 - j0
                     // p[rows, keys] = scale * q k^T, then exp(. - lse), masked.
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(keys),
-                        Int32(c.D), c.scale, query + q.offset(b, h, i0), Int32(q.tokenStride),
-                        key + k.offset(b, kvh, j0), Int32(k.tokenStride), 0, p, Int32(keys))
+                    BLAS.sgemm(
+                        transA: .none, transB: .transposed, m: rows, n: keys, k: c.D, alpha: c.scale,
+                        a: query + q.offset(b, h, i0), lda: q.tokenStride,
+                        b: key + k.offset(b, kvh, j0), ldb: k.tokenStride,
+                        beta: 0, c: p, ldc: keys)
                     for r in 0..<rows {
                         probabilitiesRow(
                             p + r * keys, row: i0 + r, firstKey: j0, keys: keys, batch: b,
@@ -75,16 +78,17 @@ extension AttentionKernel {
                             keyMask: keyMask, configuration: c)
                     }
                     // dV[j0..<i1] += p^T dO[i0..<i1]
-                    cblas_sgemm(
-                        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(keys), Int32(c.D),
-                        Int32(rows), 1, p, Int32(keys), outputGradient + o.offset(b, h, i0),
-                        Int32(o.tokenStride), 1, valueGradient + v.offset(b, kvh, j0),
-                        Int32(v.tokenStride))
+                    BLAS.sgemm(
+                        transA: .transposed, transB: .none, m: keys, n: c.D, k: rows, alpha: 1,
+                        a: p, lda: keys,
+                        b: outputGradient + g.output.offset(b, h, i0), ldb: g.output.tokenStride,
+                        beta: 1, c: valueGradient + g.value.offset(b, kvh, j0), ldc: g.value.tokenStride)
                     // dp[rows, keys] = dO[i0..<i1] V[j0..<i1]^T
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(keys),
-                        Int32(c.D), 1, outputGradient + o.offset(b, h, i0), Int32(o.tokenStride),
-                        value + v.offset(b, kvh, j0), Int32(v.tokenStride), 0, dp, Int32(keys))
+                    BLAS.sgemm(
+                        transA: .none, transB: .transposed, m: rows, n: keys, k: c.D, alpha: 1,
+                        a: outputGradient + g.output.offset(b, h, i0), lda: g.output.tokenStride,
+                        b: value + v.offset(b, kvh, j0), ldb: v.tokenStride,
+                        beta: 0, c: dp, ldc: keys)
                     // ds = p * (dp - delta) * scale, in dp.
                     for r in 0..<rows {
                         let correction = delta[(b * c.H + h) * c.T + i0 + r]
@@ -93,17 +97,17 @@ extension AttentionKernel {
                         for j in 0..<keys { dr[j] = pr[j] * (dr[j] - correction) * c.scale }
                     }
                     // dQ[i0..<i1] += ds K[j0..<i1]
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(c.D),
-                        Int32(keys), 1, dp, Int32(keys), key + k.offset(b, kvh, j0),
-                        Int32(k.tokenStride), 1, queryGradient + q.offset(b, h, i0),
-                        Int32(q.tokenStride))
+                    BLAS.sgemm(
+                        transA: .none, transB: .none, m: rows, n: c.D, k: keys, alpha: 1,
+                        a: dp, lda: keys,
+                        b: key + k.offset(b, kvh, j0), ldb: k.tokenStride,
+                        beta: 1, c: queryGradient + g.query.offset(b, h, i0), ldc: g.query.tokenStride)
                     // dK[j0..<i1] += ds^T Q[i0..<i1]
-                    cblas_sgemm(
-                        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(keys), Int32(c.D),
-                        Int32(rows), 1, dp, Int32(keys), query + q.offset(b, h, i0),
-                        Int32(q.tokenStride), 1, keyGradient + k.offset(b, kvh, j0),
-                        Int32(k.tokenStride))
+                    BLAS.sgemm(
+                        transA: .transposed, transB: .none, m: keys, n: c.D, k: rows, alpha: 1,
+                        a: dp, lda: keys,
+                        b: query + q.offset(b, h, i0), ldb: q.tokenStride,
+                        beta: 1, c: keyGradient + g.key.offset(b, kvh, j0), ldc: g.key.tokenStride)
                 }
             }
         }

@@ -1,5 +1,4 @@
 import Foundation
-import CBLAS
 
 /// Causal scaled-dot-product attention with grouped KV heads, in query-row blocks.
 ///
@@ -128,22 +127,22 @@ public enum AttentionKernel {
             let keys = i1 - j0
             let p = scores + worker * stride
             // p[rows, keys] = scale * q[i0..<i1] k[j0..<i1]^T
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(keys), Int32(c.D),
-                c.scale, query + layouts.query.offset(b, h, i0), Int32(layouts.query.tokenStride),
-                key + layouts.key.offset(b, kvh, j0), Int32(layouts.key.tokenStride),
-                0, p, Int32(keys))
+            BLAS.sgemm(
+                transA: .none, transB: .transposed, m: rows, n: keys, k: c.D, alpha: c.scale,
+                a: query + layouts.query.offset(b, h, i0), lda: layouts.query.tokenStride,
+                b: key + layouts.key.offset(b, kvh, j0), ldb: layouts.key.tokenStride,
+                beta: 0, c: p, ldc: keys)
             for r in 0..<rows {
                 logSumExp[(b * c.H + h) * c.T + i0 + r] = softmaxRow(
                     p + r * keys, row: i0 + r, firstKey: j0, keys: keys, batch: b,
                     keyMask: keyMask, configuration: c)
             }
             // out[i0..<i1] = p v[j0..<i1]
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(c.D), Int32(keys),
-                1, p, Int32(keys), value + layouts.value.offset(b, kvh, j0),
-                Int32(layouts.value.tokenStride), 0, output + layouts.output.offset(b, h, i0),
-                Int32(layouts.output.tokenStride))
+            BLAS.sgemm(
+                transA: .none, transB: .none, m: rows, n: c.D, k: keys, alpha: 1,
+                a: p, lda: keys,
+                b: value + layouts.value.offset(b, kvh, j0), ldb: layouts.value.tokenStride,
+                beta: 0, c: output + layouts.output.offset(b, h, i0), ldc: layouts.output.tokenStride)
         }
     }
 

@@ -31,8 +31,7 @@ public enum CrossEntropyKernel {
         targets: UnsafePointer<Int64>, N: Int, V: Int, ignoreIndex: Int64 = defaultIgnoreIndex
     ) throws {
         for n in 0..<N where targets[n] != ignoreIndex && (targets[n] < 0 || targets[n] >= V) {
-            throw KernelError.indexOutOfRange(
-                op: "cross_entropy", position: n, index: targets[n], count: V)
+            throw TensorError.indexOutOfRange(op: "cross_entropy", index: Int(targets[n]), size: V)
         }
     }
 
@@ -48,7 +47,7 @@ public enum CrossEntropyKernel {
         logits: UnsafePointer<Float>, targets: UnsafePointer<Int64>, N: Int, V: Int,
         labelSmoothing: Float = 0, ignoreIndex: Int64 = defaultIgnoreIndex
     ) {
-        KernelParallel.forEachRange(N, grain: 1) { rows in
+        Parallel.forEachChunk(count: N, minimumChunk: 1) { rows in
             for n in rows {
                 let z = logits + n * V
                 let m = KernelMath.max(z, V)
@@ -105,7 +104,7 @@ public enum CrossEntropyKernel {
         logSumExp: UnsafePointer<Float>, targets: UnsafePointer<Int64>, N: Int, V: Int,
         scale: Float, labelSmoothing: Float = 0, ignoreIndex: Int64 = defaultIgnoreIndex
     ) {
-        KernelParallel.forEachRange(N, grain: 1) { rows in
+        Parallel.forEachChunk(count: N, minimumChunk: 1) { rows in
             for n in rows {
                 let z = logits + n * V
                 let dz = logitsGradient + n * V

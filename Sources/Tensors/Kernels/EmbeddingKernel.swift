@@ -8,14 +8,14 @@ public enum EmbeddingKernel {
     ///   - output: [N, C], written.
     ///   - ids: [N].
     ///   - table: [V, C].
-    /// - Throws: `KernelError.indexOutOfRange` when an id is outside 0..<V; nothing is
+    /// - Throws: `TensorError.indexOutOfRange` when an id is outside 0..<V; nothing is
     ///   written then.
     public static func forward(
         output: UnsafeMutablePointer<Float>, ids: UnsafePointer<Int64>,
         table: UnsafePointer<Float>, N: Int, V: Int, C: Int
     ) throws {
         try validate(ids: ids, N: N, V: V)
-        KernelParallel.forEachRange(N, grain: 16) { rows in
+        Parallel.forEachChunk(count: N, minimumChunk: 16) { rows in
             for n in rows {
                 (output + n * C).update(from: table + Int(ids[n]) * C, count: C)
             }
@@ -49,7 +49,7 @@ public enum EmbeddingKernel {
     /// Throws for the first id outside 0..<V.
     static func validate(ids: UnsafePointer<Int64>, N: Int, V: Int) throws {
         for n in 0..<N where ids[n] < 0 || ids[n] >= Int64(V) {
-            throw KernelError.indexOutOfRange(op: "embedding", position: n, index: ids[n], count: V)
+            throw TensorError.indexOutOfRange(op: "embedding", index: Int(ids[n]), size: V)
         }
     }
 }

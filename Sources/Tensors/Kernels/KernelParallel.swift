@@ -1,23 +1,12 @@
-import CBLAS
 import Dispatch
-import Foundation
 
-/// The loop helper the fused kernels run their rows and heads through.
-///
-/// Work is split into a fixed number of contiguous ranges that depends only on the
-/// problem size, never on the thread count, so that kernels which reduce partial sums
-/// (RMSNorm's dweight) give the same bits whatever `LFS_THREADS` says.
+/// What the fused kernels need from a parallel loop beyond `Parallel`: a worker index
+/// (so each thread can own a scratch buffer), a split of the work that depends only on
+/// the problem size (so partial sums such as RMSNorm's dweight give the same bits
+/// whatever `LFS_THREADS` says), and single-threaded BLAS inside parallel regions.
 enum KernelParallel {
-    /// The number of worker threads: `LFS_THREADS` when set to a positive integer,
-    /// otherwise every active core.
-    static let threadCount: Int = {
-        if let text = ProcessInfo.processInfo.environment["LFS_THREADS"],
-            let value = Int(text), value > 0
-        {
-            return value
-        }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }()
+    /// The number of worker threads (`TensorRuntime.threadCount`, from LFS_THREADS).
+    static var threadCount: Int { TensorRuntime.threadCount }
 
     /// Runs `body(index)` for every index in `0..<count`, on up to `threadCount` threads.
     /// Small counts and single-thread configurations run inline.
@@ -38,29 +27,23 @@ enum KernelParallel {
             for index in 0..<count { body(0, index) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let body = body
+        withoutActuallyEscaping(body) { escapable in
+            // concurrentPerform returns only after every worker ran, so `body` never
+            // outlives this call; the kernels give each index disjoint output.
+            let box = UncheckedSendableBox(escapable)
             DispatchQueue.concurrentPerform(iterations: threads) { worker in
                 // Interleaved assignment: causal attention's later blocks cost more, so
                 // striding balances them better than contiguous ranges would.
                 var index = worker
                 while index < count {
-                    body(worker, index)
+                    box.value(worker, index)
                     index += threads
                 }
             }
         }
     }
 
-    /// Runs `body(range)` over `0..<count` split into contiguous ranges of at least
-    /// `grain` items. The split depends only on `count` and `grain`.
-    static func forEachRange(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-        guard count > 0 else { return }
-        let ranges = rangeCount(count, grain: grain)
-        forEach(ranges) { part in body(range(part, of: ranges, count: count)) }
-    }
-
-    /// How many ranges `forEachRange` makes for `count` items of at least `grain` each.
+    /// How many fixed ranges to cut for `count` items of at least `grain` each.
     static func rangeCount(_ count: Int, grain: Int) -> Int {
         // At most 64 ranges: enough to balance many cores, few enough that per-range
         // partial sums stay small.
@@ -78,10 +61,11 @@ enum KernelParallel {
     /// Runs `body` with OpenBLAS limited to one thread, for kernels that call sgemm
     /// from several of their own threads at once (nested pools oversubscribe the cores).
     static func withSingleThreadedBLAS<Result>(_ body: () throws -> Result) rethrows -> Result {
-        let previous = openblas_get_num_threads()
+        TensorRuntime.configure()
+        let previous = OpenBLASRuntime.threadCount
         guard previous > 1, threadCount > 1 else { return try body() }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(previous) }
+        OpenBLASRuntime.setThreadCount(1)
+        defer { OpenBLASRuntime.setThreadCount(previous) }
         return try body()
     }
 }

@@ -1,4 +1,3 @@
-import CBLAS
 
 /// Cross-entropy of `hidden · weightᵀ` against targets, computed in row chunks so the
 /// [N, V] logits never exist whole.
@@ -33,7 +32,7 @@ public enum LinearCrossEntropyKernel {
     ///   - targets: [N]; `ignoreIndex` rows count for nothing.
     ///   - scratch: [R, V] floats, the chunk's logits and then their gradient.
     ///   - gradients: where dhidden and dweight go (accumulated), or nil.
-    /// - Throws: `KernelError.indexOutOfRange` for a target outside 0..<V.
+    /// - Throws: `TensorError.indexOutOfRange` for a target outside 0..<V.
     public static func run(
         hidden: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         targets: UnsafePointer<Int64>, N: Int, C: Int, V: Int, R: Int,
@@ -56,9 +55,11 @@ public enum LinearCrossEntropyKernel {
             let h = hidden + start * C
             let t = targets + start
             // scratch[rows, V] = h · weightᵀ
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(V), Int32(C),
-                1, h, Int32(C), weight, Int32(C), 0, scratch, Int32(V))
+            BLAS.sgemm(
+                transA: .none, transB: .transposed, m: rows, n: V, k: C, alpha: 1,
+                a: h, lda: C,
+                b: weight, ldb: C,
+                beta: 0, c: scratch, ldc: V)
             CrossEntropyKernel.forwardRows(
                 losses: rowLoss, logSumExp: rowLSE, logits: scratch, targets: t, N: rows, V: V,
                 labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex)
@@ -70,16 +71,19 @@ public enum LinearCrossEntropyKernel {
                     labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex)
                 if let dh = gradients.hidden {
                     // dh[rows, C] += dlogits[rows, V] · weight[V, C]
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(C),
-                        Int32(V), 1, scratch, Int32(V), weight, Int32(C), 1, dh + start * C,
-                        Int32(C))
+                    BLAS.sgemm(
+                        transA: .none, transB: .none, m: rows, n: C, k: V, alpha: 1,
+                        a: scratch, lda: V,
+                        b: weight, ldb: C,
+                        beta: 1, c: dh + start * C, ldc: C)
                 }
                 if let dw = gradients.weight {
                     // dw[V, C] += dlogitsᵀ[V, rows] · h[rows, C]
-                    cblas_sgemm(
-                        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(V), Int32(C), Int32(rows),
-                        1, scratch, Int32(V), h, Int32(C), 1, dw, Int32(C))
+                    BLAS.sgemm(
+                        transA: .transposed, transB: .none, m: V, n: C, k: rows, alpha: 1,
+                        a: scratch, lda: V,
+                        b: h, ldb: C,
+                        beta: 1, c: dw, ldc: C)
                 }
             }
             start += rows

@@ -15,7 +15,7 @@ public enum RMSNormKernel {
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         N: Int, C: Int, eps: Float
     ) {
-        KernelParallel.forEachRange(N, grain: 16) { rows in
+        Parallel.forEachChunk(count: N, minimumChunk: 16) { rows in
             for row in rows {
                 let x = input + row * C
                 let y = output + row * C

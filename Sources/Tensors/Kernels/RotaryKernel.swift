@@ -81,7 +81,7 @@ public enum RotaryKernel {
     ) {
         let half = D / 2
         let sign: Float = inverse ? -1 : 1
-        KernelParallel.forEachRange(B * H, grain: 1) { heads in
+        Parallel.forEachChunk(count: B * H, minimumChunk: 1) { heads in
             for bh in heads {
                 let b = bh / H
                 let h = bh % H

@@ -17,7 +17,7 @@ public enum SwiGLUKernel {
         output: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>,
         up: UnsafePointer<Float>, N: Int, F: Int, inputRowStride: Int
     ) {
-        KernelParallel.forEachRange(N, grain: 8) { rows in
+        Parallel.forEachChunk(count: N, minimumChunk: 8) { rows in
             for row in rows {
                 let g = gate + row * inputRowStride
                 let u = up + row * inputRowStride
@@ -44,7 +44,7 @@ public enum SwiGLUKernel {
         outputGradient: UnsafePointer<Float>, gate: UnsafePointer<Float>,
         up: UnsafePointer<Float>, N: Int, F: Int, inputRowStride: Int
     ) {
-        KernelParallel.forEachRange(N, grain: 8) { rows in
+        Parallel.forEachChunk(count: N, minimumChunk: 8) { rows in
             for row in rows {
                 let g = gate + row * inputRowStride
                 let u = up + row * inputRowStride
