@@ -3,7 +3,7 @@ import Tensors
 /// The fused causal attention op, forward and forward+backward, through the Tensors API.
 enum AttentionBench {
     static func run(sizes s: BenchSizes, runs: Int) throws {
-        print("causal attention (GQA \(s.heads)/\(s.kvHeads) heads, head dim \(s.headDimension)), Tensor.causalAttention")
+        Harness.say("causal attention (GQA \(s.heads)/\(s.kvHeads) heads, head dim \(s.headDimension)), Tensor.causalAttention")
         for batches in [1, 4] {
             let tokens = s.tokens / batches
             let q = try Tensor(

@@ -5,7 +5,7 @@ import Tensors
 /// memcpy moving the same number of bytes.
 enum BandwidthBench {
     static func run(sizes s: BenchSizes, runs: Int) throws {
-        print("bandwidth: bytes read + written per second, against memcpy of the same traffic")
+        Harness.say("bandwidth: bytes read + written per second, against memcpy of the same traffic")
         for columns in [s.hidden, s.ffn] {
             let count = s.tokens * columns
             let a = try Tensor(shape: [s.tokens, columns], scalars: Harness.values(count, seed: 3))

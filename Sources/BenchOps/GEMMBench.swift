@@ -5,7 +5,7 @@ import Tensors
 /// as a transposed view) against `cblas_sgemm` on preallocated buffers.
 enum GEMMBench {
     static func run(sizes s: BenchSizes, runs: Int) throws {
-        print("sgemm: x [tokens, in] @ weight[out, in]^T   (Tensors matmul vs direct cblas_sgemm)")
+        Harness.say("sgemm: x [tokens, in] @ weight[out, in]^T   (Tensors matmul vs direct cblas_sgemm)")
         let qkv = (s.heads + 2 * s.kvHeads) * s.headDimension
         let shapes: [(String, Int, Int)] = [
             ("q/k/v projection", s.hidden, qkv),

@@ -16,6 +16,12 @@ enum Harness {
         return times[times.count / 2]
     }
 
+    /// Writes one line to standard output unbuffered, so the figures show up as they
+    /// are measured even through a pipe.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     /// A line of the report: name, value with unit, and the ratio to a baseline.
     static func report(_ name: String, _ value: Double, unit: String, baseline: Double? = nil, target: Double? = nil) {
         var line = name.padding(toLength: 58, withPad: " ", startingAt: 0)
@@ -26,7 +32,7 @@ enum Harness {
                 line += value / baseline >= target ? "  (target >= \(Int(target * 100))%: met)" : "  (target >= \(Int(target * 100))%: MISSED)"
             }
         }
-        print(line)
+        say(line)
     }
 
     /// A float buffer of `count` values in [-1, 1), deterministic.

@@ -3,7 +3,7 @@ import Tensors
 /// lm_head + cross-entropy: the chunked fused op against matmul then cross_entropy.
 enum LossBench {
     static func run(sizes s: BenchSizes, runs: Int) throws {
-        print("lm_head + cross-entropy, forward+backward [\(s.tokens), \(s.hidden)] x [\(s.vocabulary), \(s.hidden)]^T")
+        Harness.say("lm_head + cross-entropy, forward+backward [\(s.tokens), \(s.hidden)] x [\(s.vocabulary), \(s.hidden)]^T")
         let hidden = try Tensor(shape: [s.tokens, s.hidden], scalars: Harness.values(s.tokens * s.hidden, seed: 12))
         let weight = try Tensor(
             shape: [s.vocabulary, s.hidden], scalars: Harness.values(s.vocabulary * s.hidden, seed: 13).map { 0.05 * $0 })

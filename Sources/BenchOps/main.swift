@@ -6,31 +6,29 @@ import CBLAS
 import Foundation
 import Tensors
 
-// Line-buffered, so the figures show up as they are measured even through a pipe.
-setvbuf(stdout, nil, _IOLBF, 0)
 OpenBLASRuntime.ensureOptimizedCore()
 TensorRuntime.configure()
 
 let runs = Int(ProcessInfo.processInfo.environment["LFS_BENCH_RUNS"] ?? "") ?? 10
 let sizes = BenchSizes()
-print("bench-ops: median of \(runs) runs (after one warm-up) per figure")
-print("reproduce: Scripts/bench/ops   (= swift build -c release --product bench-ops && .build/release/bench-ops)")
-print("  OpenBLAS core \(OpenBLASRuntime.coreName), threads \(TensorRuntime.threadCount)"
+Harness.say("bench-ops: median of \(runs) runs (after one warm-up) per figure")
+Harness.say("reproduce: Scripts/bench/ops   (= swift build -c release --product bench-ops && .build/release/bench-ops)")
+Harness.say("  OpenBLAS core \(OpenBLASRuntime.coreName), threads \(TensorRuntime.threadCount)"
     + " (LFS_THREADS=\(ProcessInfo.processInfo.environment["LFS_THREADS"] ?? "unset")),"
     + " OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
-print("  sizes: tokens \(sizes.tokens), hidden \(sizes.hidden), heads \(sizes.heads), KV heads \(sizes.kvHeads),"
+Harness.say("  sizes: tokens \(sizes.tokens), hidden \(sizes.hidden), heads \(sizes.heads), KV heads \(sizes.kvHeads),"
     + " head dim \(sizes.headDimension), FFN \(sizes.ffn), vocab \(sizes.vocabulary)")
-print("")
+Harness.say("")
 do {
     try GEMMBench.run(sizes: sizes, runs: runs)
-    print("")
+    Harness.say("")
     try BandwidthBench.run(sizes: sizes, runs: runs)
-    print("")
+    Harness.say("")
     try AttentionBench.run(sizes: sizes, runs: runs)
-    print("")
+    Harness.say("")
     try LossBench.run(sizes: sizes, runs: runs)
 } catch {
-    print("bench-ops: \(error)")
+    Harness.say("bench-ops: \(error)")
     exit(1)
 }
 
