@@ -30,7 +30,7 @@ let package = Package(
         // MARK: Libraries
         .target(name: "Tensors", dependencies: ["CBLAS"]),
         .target(name: "Models", dependencies: ["Tensors"], exclude: ["Embedded/tiny"]),
-        .target(name: "Tuning", dependencies: ["Models", "Tensors"]),
+        .target(name: "Tuning", dependencies: ["Models", "Tensors", "CBLAS"]),
         .target(name: "Graphs", dependencies: ["Tensors", "CGraphviz"]),
         .target(
             name: "Language",

@@ -19,6 +19,7 @@ public enum Library {
         ModelBuiltins.self,
         OptimBuiltins.self,
         DatasetBuiltins.self,
+        AdapterBuiltins.self,
         GraphBuiltins.self,
     ]
 
