@@ -77,6 +77,17 @@ public final class Attention: Layer {
         return try norm(perHead).reshape(shape)
     }
 
+    /// The rotated queries [B, H, T, D], rotated keys [B, KVH, T, D] and values
+    /// [B, T, KVH * D] of `x` [B, T, hidden].
+    private func projections(_ x: Tensor, rotary: RotaryTables) throws -> (Tensor, Tensor, Tensor) {
+        let q = try ModelOps.rotary(
+            project(x, queryProjection, queryNorm, heads: heads), heads: heads, tables: rotary)
+        let k = try ModelOps.rotary(
+            project(x, keyProjection, keyNorm, heads: keyValueHeads), heads: keyValueHeads,
+            tables: rotary)
+        return (q, k, try valueProjection(x))
+    }
+
     /// Attends over the whole sequence (training and scoring).
     /// - Parameters:
     ///   - x: [B, T, hidden].
@@ -84,15 +95,9 @@ public final class Attention: Layer {
     ///   - keyMask: [B, T] float, 0 for padding, or nil.
     /// - Returns: [B, T, hidden].
     func callAsFunction(_ x: Tensor, rotary: RotaryTables, keyMask: Tensor?) throws -> Tensor {
-        let q = try ModelOps.rotary(
-            project(x, queryProjection, queryNorm, heads: heads), heads: heads, tables: rotary)
-        let k = try ModelOps.rotary(
-            project(x, keyProjection, keyNorm, heads: keyValueHeads), heads: keyValueHeads,
-            tables: rotary)
-        let v = try valueProjection(x)
+        let (q, k, v) = try projections(x, rotary: rotary)
         let context = try ModelOps.attention(
-            query: q, key: k, value: v, heads: heads, keyValueHeads: keyValueHeads,
-            headDimension: headDimension, keyMask: keyMask, slidingWindow: slidingWindow)
+            query: q, key: k, value: v, keyMask: keyMask, slidingWindow: slidingWindow)
         return try outputProjection(context)
     }
 
@@ -107,15 +112,10 @@ public final class Attention: Layer {
     func callAsFunction(
         _ x: Tensor, rotary: RotaryTables, cache: LayerCache, keyMask: [Float]
     ) throws -> Tensor {
-        let q = try ModelOps.rotary(
-            project(x, queryProjection, queryNorm, heads: heads), heads: heads, tables: rotary)
-        let k = try ModelOps.rotary(
-            project(x, keyProjection, keyNorm, heads: keyValueHeads), heads: keyValueHeads,
-            tables: rotary)
-        let v = try valueProjection(x)
+        let (q, k, v) = try projections(x, rotary: rotary)
         try cache.append(keys: k, values: v)
         let context = try CachedAttention.attend(
-            query: q, cache: cache, heads: heads, keyMask: keyMask, slidingWindow: slidingWindow)
+            query: q, cache: cache, keyMask: keyMask, slidingWindow: slidingWindow)
         return try outputProjection(context)
     }
 }

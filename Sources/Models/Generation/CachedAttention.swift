@@ -9,21 +9,21 @@ import Tensors
 enum CachedAttention {
     /// Attends.
     /// - Parameters:
-    ///   - query: [B, S, H * D] (rotated).
+    ///   - query: [B, H, S, D] (rotated); KV head of query head h is h / (H / KVH).
     ///   - cache: the layer's cache, the new tokens already appended.
-    ///   - heads: H; KV head of query head h is h / (H / KVH).
     ///   - keyMask: [B, cache.length], 0 for padded keys.
     ///   - slidingWindow: W or nil.
     /// - Returns: [B, S, H * D]; a row that sees no key is zero.
     static func attend(
-        query: Tensor, cache: LayerCache, heads: Int, keyMask: [Float], slidingWindow: Int?
+        query: Tensor, cache: LayerCache, keyMask: [Float], slidingWindow: Int?
     ) throws -> Tensor {
-        let (b, s) = (query.shape[0], query.shape[1])
+        let (b, heads, s) = (query.shape[0], query.shape[1], query.shape[2])
         let d = cache.headDimension
         let total = cache.length
         let past = total - s
         let group = heads / cache.keyValueHeads
-        guard keyMask.count == b * total, query.shape[2] == heads * d else {
+        guard keyMask.count == b * total, query.shape[3] == d, heads % cache.keyValueHeads == 0
+        else {
             throw ModelError.invalidInput("cached attention: mask or query shape mismatch")
         }
         let q = query.toFloatArray()
@@ -39,7 +39,8 @@ enum CachedAttention {
                             for t in 0..<s {
                                 let i = past + t
                                 let first = slidingWindow.map { max(0, i - $0 + 1) } ?? 0
-                                let qBase = (bi * s + t) * heads * d + h * d
+                                let qBase = ((bi * heads + h) * s + t) * d
+                                let oBase = (bi * s + t) * heads * d + h * d
                                 var maximum = -Float.infinity
                                 for j in first...i {
                                     guard keyMask[bi * total + j] != 0 else {
@@ -59,7 +60,6 @@ enum CachedAttention {
                                     scores[j] = e
                                     sum += e
                                 }
-                                let oBase = qBase
                                 for j in first...i where scores[j] > 0 {
                                     let weight = scores[j] / sum
                                     let vBase = base + j * d

@@ -33,28 +33,29 @@ public final class LayerCache {
 
     /// Appends the keys and values of S new tokens.
     /// - Parameters:
-    ///   - keys: [B, S, KVH * D] (rotated).
+    ///   - keys: [B, KVH, S, D] (rotated).
     ///   - values: [B, S, KVH * D].
     /// - Throws: `ModelError.invalidInput` on a shape that does not fit the cache.
     func append(keys newKeys: Tensor, values newValues: Tensor) throws {
-        let (b, s) = (newKeys.shape[0], newKeys.shape[1])
-        let width = keyValueHeads * headDimension
-        guard b == batch, newKeys.shape == [b, s, width], newValues.shape == newKeys.shape else {
+        let (b, s) = (newValues.shape[0], newValues.shape[1])
+        let (kvh, d) = (keyValueHeads, headDimension)
+        guard b == batch, newKeys.shape == [b, kvh, s, d], newValues.shape == [b, s, kvh * d]
+        else {
             throw ModelError.invalidInput(
-                "kv cache: expected [\(batch), S, \(width)], got \(newKeys.shape)")
+                "kv cache: expected keys [\(batch), \(kvh), S, \(d)], got \(newKeys.shape)")
         }
         if length + s > capacity { grow(to: max(capacity * 2, length + s)) }
         let k = newKeys.toFloatArray()
         let v = newValues.toFloatArray()
-        let d = headDimension
         for bi in 0..<b {
-            for t in 0..<s {
-                for h in 0..<keyValueHeads {
-                    let source = (bi * s + t) * width + h * d
-                    let target = ((bi * keyValueHeads + h) * capacity + length + t) * d
+            for h in 0..<kvh {
+                for t in 0..<s {
+                    let target = ((bi * kvh + h) * capacity + length + t) * d
+                    let keySource = ((bi * kvh + h) * s + t) * d
+                    let valueSource = (bi * s + t) * kvh * d + h * d
                     for i in 0..<d {
-                        keys[target + i] = k[source + i]
-                        values[target + i] = v[source + i]
+                        keys[target + i] = k[keySource + i]
+                        values[target + i] = v[valueSource + i]
                     }
                 }
             }
