@@ -14,6 +14,9 @@ extension TensorBuiltins {
             return .tensor(tensor.dtype.isFloatingPoint ? negated : try negated.to(tensor.dtype))
         }
         type.getIndex = { object, components in .tensor(try index(tensorOf(object), components)) }
+        type.setIndex = { object, components, value in
+            try assign(value, to: tensorOf(object), at: components)
+        }
         type.iterate = { object in
             let tensor = try tensorOf(object)
             guard tensor.rank > 0 else { throw HostError("cannot iterate over a 0-dim tensor") }
@@ -76,6 +79,52 @@ extension TensorBuiltins {
         }
     }
 
+    /// `t[i, 1:3] = v`: copies `v` (a number, a nested list or a tensor that broadcasts to
+    /// the selection) into the selected elements in place, as PyTorch's `__setitem__` does.
+    /// Refused where autograd would be silently wrong: on a tensor that requires grad, or
+    /// one computed on the tape, unless grad recording is off (`no_grad { ... }`).
+    /// - Throws: `HostError` for those cases and for values that are not numbers or
+    ///   tensors; the errors of `index` and of the copy (shapes that do not broadcast,
+    ///   weights mapped read-only from a file).
+    static func assign(_ value: Value, to tensor: Tensor, at components: [IndexComponent]) throws {
+        if GradMode.isEnabled && (tensor.requiresGrad || tensor.producer != nil) {
+            throw HostError(
+                "in-place assignment to a tensor that requires grad would break its gradient; "
+                    + "assign inside no_grad { ... } or to a copy (t.detach())")
+        }
+        let source: Tensor
+        if let tensor = TensorConversion.tensor(from: value) {
+            source = tensor
+        } else if TensorConversion.items(of: value) != nil {
+            source = try TensorConversion.tensor(fromNested: value, dtype: nil, function: "assignment")
+        } else {
+            throw HostError(
+                "cannot assign a \(value.typeName) to tensor elements (a number, a list or a tensor expected)")
+        }
+        let selection = try GradMode.withNoGrad { try index(tensor, components, viewing: true) }
+        do {
+            try selection.copy(from: source)
+        } catch TensorError.shapeMismatch(_, let lhs, let rhs) {
+            throw HostError("cannot assign a value of shape \(rhs) to a selection of shape \(lhs)")
+        }
+    }
+
+    /// `tensor[index]` along `dim` as a view sharing storage (no tape node).
+    private static func selectView(_ tensor: Tensor, dim: Int, index: Int) throws -> Tensor {
+        let size = tensor.shape[dim]
+        let resolved = index < 0 ? index + size : index
+        guard resolved >= 0, resolved < size else {
+            throw TensorError.indexOutOfRange(op: "select", index: index, size: size)
+        }
+        var shape = tensor.shape
+        var strides = tensor.strides
+        shape.remove(at: dim)
+        let step = strides.remove(at: dim)
+        return try Tensor(
+            storage: tensor.storage, shape: shape, strides: strides,
+            offset: tensor.offset + resolved * step)
+    }
+
     /// The tensor in a dtype the ops compute in: integer tensors become float32.
     static func computable(_ tensor: Tensor) throws -> Tensor {
         tensor.dtype.isFloatingPoint ? tensor : try tensor.to(.float32)
@@ -85,7 +134,11 @@ extension TensorBuiltins {
     /// dim), slices keep it, one `...` stands for every dim not named.
     /// - Throws: `HostError` for too many indices, a second `...` or a non-int index;
     ///   `TensorError.indexOutOfRange` from the selection.
-    static func index(_ tensor: Tensor, _ components: [IndexComponent]) throws -> Tensor {
+    /// With `viewing`, an int index selects by a strided view of the same storage (for
+    /// assignment), never by a reshaped copy.
+    static func index(_ tensor: Tensor, _ components: [IndexComponent], viewing: Bool = false)
+        throws -> Tensor
+    {
         let ellipses = components.filter { $0 == .ellipsis }.count
         guard ellipses <= 1 else {
             throw HostError("an index can only have a single ellipsis ('...')")
@@ -112,7 +165,10 @@ extension TensorBuiltins {
                 guard case .int(let position) = value else {
                     throw HostError("tensor indices must be ints or slices, got \(value.typeName)")
                 }
-                result = try result.select(dim: dim, index: Int(position))
+                result =
+                    viewing
+                    ? try selectView(result, dim: dim, index: Int(position))
+                    : try result.select(dim: dim, index: Int(position))
             case .slice(let start, let stop, let step):
                 let stride = Int(step ?? 1)
                 guard stride > 0 else {
