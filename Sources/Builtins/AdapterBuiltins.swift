@@ -75,7 +75,9 @@ public enum AdapterBuiltins: BuiltinDomain {
         ModelBuiltins.modelMethod(
             "trainable", doc: "the list of parameters that require grad, adapter parameters included"
         ) { model, _ in
-            let adapters = AdapterRegistry.adapters(of: model).flatMap { $0.namedParameters.map(\.1) }
+            let adapters =
+                AdapterRegistry.adapters(of: model).flatMap { $0.namedParameters.map(\.1) }
+                + MixtureOfDepths.routers(of: model).map(\.1)
             return .list(
                 ListObject((ModelBuiltins.trainableParameters(of: model) + adapters).map { .tensor($0) }))
         },
@@ -97,15 +99,22 @@ public enum AdapterBuiltins: BuiltinDomain {
             return .nil
         },
         ModelBuiltins.modelMethod(
-            "expand", Signature([], labelled: [("blocks", .int(1))]), doc: "LLaMA Pro block expansion (not implemented yet)"
-        ) { _, _ in
-            throw AdapterError.unsupported("model.expand (LLaMA Pro)")
+            "expand", Signature([], labelled: [("blocks", .int(1))]),
+            doc: "LLaMA Pro: inserts n copies of layers (after every L/n layers, o_proj and down_proj zeroed, so the output is unchanged), renumbers the layers, freezes everything else; returns the trainable names"
+        ) { model, arguments in
+            let names = try LlamaPro.expand(model, blocks: try arguments.int("blocks"))
+            return .list(ListObject(names.map { .string($0) }))
         },
         ModelBuiltins.modelMethod(
             "mod", Signature([], labelled: [("capacity", .float(0.125)), ("every", .int(2))]),
-            doc: "Mixture-of-Depths (not implemented yet)"
-        ) { _, _ in
-            throw AdapterError.unsupported("model.mod (Mixture-of-Depths)")
+            doc: "Mixture-of-Depths: every n-th layer (odd ones for 2) gets a zero-initialised scalar router; "
+                + "the top max(1, floor(capacity*T)) real tokens of each sequence pass through it, output x + (1+r)*(f(x)-x), "
+                + "the others skip it; cached generation routes the prompt by top-k and each new token when it is in the top-k "
+                + "of its prefix (see docs). Returns the routers (trainable)"
+        ) { model, arguments in
+            let converted = try MixtureOfDepths.apply(
+                to: model, capacity: try arguments.double("capacity"), every: try arguments.int("every"))
+            return .list(ListObject(converted.map { .tensor($0.1.router) }))
         },
     ]
 

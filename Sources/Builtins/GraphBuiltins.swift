@@ -170,6 +170,13 @@ struct LayerGraphAdapter: GraphableModule {
         if let linear = layer as? Linear {
             for adapter in linear.adapters { parameters += Self.parameters(of: adapter) }
         }
+        if let decoder = layer as? DecoderLayer, let hook = decoder.hook {
+            parameters += hook.namedParameters.map { name, tensor in
+                GraphableParameter(
+                    name: name, shape: tensor.shape, dtype: GraphModel.dtypeName(tensor.dtype),
+                    trainable: tensor.requiresGrad, isAdapter: true)
+            }
+        }
         return parameters
     }
 

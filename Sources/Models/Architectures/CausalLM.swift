@@ -34,8 +34,8 @@ public final class DecoderStack: Layer {
 ///
 /// Weights stay in the dtype they were stored in; every op computes in Float32.
 public final class CausalLM: Layer {
-    /// The parsed config.json.
-    public let config: ModelConfig
+    /// The parsed config.json (LLaMA Pro's expansion updates num_hidden_layers).
+    public var config: ModelConfig
     /// The architecture's differences from Llama.
     public let traits: ArchitectureTraits
     /// `model`.

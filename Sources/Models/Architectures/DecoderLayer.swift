@@ -10,6 +10,8 @@ public final class DecoderLayer: Layer {
     public let postAttentionNorm: RMSNorm
     /// The MLP.
     public let feedForward: FeedForward
+    /// A hook applying the layer differently (Mixture-of-Depths routing), or nil.
+    public var hook: (any DecoderLayerHook)?
     private let kindName: String
 
     /// A block over existing parts.
@@ -38,12 +40,30 @@ public final class DecoderLayer: Layer {
 
     /// The block over a whole sequence.
     func callAsFunction(_ x: Tensor, rotary: RotaryTables, keyMask: Tensor?) throws -> Tensor {
+        if let hook {
+            return try hook.forward(x, keyMask: keyMask) { try block(x, rotary: rotary, keyMask: $0) }
+        }
+        return try block(x, rotary: rotary, keyMask: keyMask)
+    }
+
+    private func block(_ x: Tensor, rotary: RotaryTables, keyMask: Tensor?) throws -> Tensor {
         let h = try x.add(attention(inputNorm(x), rotary: rotary, keyMask: keyMask))
         return try h.add(feedForward(postAttentionNorm(h)))
     }
 
     /// The block for new tokens with a cache.
     func callAsFunction(
+        _ x: Tensor, rotary: RotaryTables, cache: LayerCache, keyMask: [Float]
+    ) throws -> Tensor {
+        if let hook {
+            return try hook.forward(x, cache: cache, keyMask: keyMask) {
+                try block(x, rotary: rotary, cache: cache, keyMask: $0)
+            }
+        }
+        return try block(x, rotary: rotary, cache: cache, keyMask: keyMask)
+    }
+
+    private func block(
         _ x: Tensor, rotary: RotaryTables, cache: LayerCache, keyMask: [Float]
     ) throws -> Tensor {
         let h = try x.add(
