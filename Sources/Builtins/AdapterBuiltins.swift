@@ -129,10 +129,26 @@ public enum AdapterBuiltins: BuiltinDomain {
         let mask = try ModelBuiltins.optionalTensor(arguments, "attention_mask")
         let input = arguments["input"]
         if let tensor = TensorConversion.tensor(from: input), tensor.dtype.isFloatingPoint {
-            return .tensor(try model(embeddings: tensor, attentionMask: mask))
+            return .tensor(try model(embeddings: inputEmbeddings(tensor, model), attentionMask: mask))
         }
         let ids = try ModelBuiltins.ids(input, "input", arguments: arguments)
-        return .tensor(try model(embeddings: TrainingMode.embed(model, ids: ids), attentionMask: mask))
+        let embeddings = try inputEmbeddings(TrainingMode.embed(model, ids: ids), model)
+        return .tensor(try model(embeddings: embeddings, attentionMask: mask))
+    }
+
+    /// In training mode, embeddings that need no gradient (a frozen embedding table) are
+    /// passed as a leaf named `inputs_embeds` that asks for one, as transformers'
+    /// `enable_input_require_grads` does for PEFT: the first layer's frozen ops are then
+    /// on the tape like every other layer's, so graphs show (and collapse) all layers
+    /// alike. Costs the first layer's input gradient, 1/L of the base backward.
+    static func inputEmbeddings(_ embeddings: Tensor, _ model: CausalLM) -> Tensor {
+        guard TrainingMode.isTraining(model), !embeddings.requiresGrad, GradMode.isEnabled else {
+            return embeddings
+        }
+        let leaf = embeddings.detach()
+        leaf.requiresGrad = true
+        leaf.name = "inputs_embeds"
+        return leaf
     }
 
     /// A string or a list of strings (nil gives an empty list).

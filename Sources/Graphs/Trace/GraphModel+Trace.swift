@@ -34,12 +34,25 @@ extension GraphModel {
         let order = Self.postOrder(from: root)
         var id: [ObjectIdentifier: Int] = [:]
         let userScopes = Self.userScopes(order)
+        let roles = Self.inputRoles(order)
+        var folded = Set<ObjectIdentifier>()
         for tensor in order {
             let key = ObjectIdentifier(tensor)
+            // A transposed parameter (LoRA's `lora_A.weight.t()`) is drawn as the
+            // parameter itself: the view says nothing the matmul after it does not.
+            if let node = tensor.producer, Self.foldedViews.contains(node.opName),
+                node.inputs.count == 1, let input = node.inputs.first,
+                let source = id[ObjectIdentifier(input)], nodes[source].kind.isParameter
+            {
+                id[key] = source
+                folded.insert(key)
+                continue
+            }
             let parameter = tensor.producer == nil ? known[ObjectIdentifier(tensor.storage)] : nil
-            id[key] = addTraced(tensor, users: userScopes[key] ?? [], parameter: parameter)
+            id[key] = addTraced(
+                tensor, users: userScopes[key] ?? [], parameter: parameter, role: roles[key])
         }
-        for tensor in order {
+        for tensor in order where !folded.contains(ObjectIdentifier(tensor)) {
             guard let node = tensor.producer, let target = id[ObjectIdentifier(tensor)] else {
                 continue
             }
@@ -71,6 +84,35 @@ extension GraphModel {
         return order
     }
 
+    /// What an unnamed input of a fused op is, by op name and input position, so data
+    /// made off the tape (rotary tables, masks, labels) is labelled by its role.
+    static let inputRoleNames: [String: [Int: String]] = [
+        "rotary_embedding": [1: "cos", 2: "sin"],
+        "causal_attention": [3: "attention_mask"],
+        "cross_entropy": [1: "labels"],
+        "linear_cross_entropy": [2: "labels"],
+        "embedding": [0: "input_ids"],
+    ]
+
+    /// For each leaf, its role as the input of the first fused op that reads it.
+    private static func inputRoles(_ order: [Tensor]) -> [ObjectIdentifier: String] {
+        var roles: [ObjectIdentifier: String] = [:]
+        for tensor in order {
+            guard let node = tensor.producer, let names = inputRoleNames[node.opName] else {
+                continue
+            }
+            for (position, input) in node.inputs.enumerated() where input.producer == nil {
+                if let role = names[position], roles[ObjectIdentifier(input)] == nil {
+                    roles[ObjectIdentifier(input)] = role
+                }
+            }
+        }
+        return roles
+    }
+
+    /// View ops folded into the parameter they transpose.
+    static let foldedViews: Set<String> = ["permute", "transpose", "transposed"]
+
     /// For each leaf, the module scopes of the ops that read it, in order.
     private static func userScopes(_ order: [Tensor]) -> [ObjectIdentifier: [String]] {
         var scopes: [ObjectIdentifier: [String]] = [:]
@@ -85,19 +127,22 @@ extension GraphModel {
 
     /// Adds the node for one tensor of the trace.
     private mutating func addTraced(
-        _ tensor: Tensor, users: [String], parameter: (name: String, tensor: Tensor)?
+        _ tensor: Tensor, users: [String], parameter: (name: String, tensor: Tensor)?,
+        role: String? = nil
     ) -> Int {
         let scope = users.first ?? ""
         let dtype = Self.dtypeName(tensor.dtype)
         if let node = tensor.producer {
             return addNode(
-                label: node.label, kind: .op, shape: tensor.shape, dtype: dtype,
+                label: Self.tidy(node.label), kind: .op, shape: tensor.shape, dtype: dtype,
                 requiresGrad: tensor.requiresGrad, modulePath: node.scope)
         }
         let name = tensor.name ?? parameter?.name
         let isParameter = tensor.isParameter || parameter != nil
         let trainable = tensor.requiresGrad || (parameter?.tensor.requiresGrad ?? false)
-        if isParameter || trainable {
+        // A named leaf that needs its gradient but is no parameter is data the model
+        // asked gradients for (`inputs_embeds` in training), drawn as an input.
+        if isParameter || (trainable && name == nil) {
             let label = name ?? (isParameter ? "parameter" : "leaf")
             let kind: GraphNode.Kind =
                 AdapterNames.isAdapter(label)
@@ -119,7 +164,7 @@ extension GraphModel {
         // the tape: draw it in the innermost module holding all its users, so a table
         // shared by every layer sits above the layers and a per-layer one in its layer.
         return addNode(
-            label: name ?? "tensor", kind: .input, shape: tensor.shape, dtype: dtype,
+            label: name ?? role ?? "tensor", kind: .input, shape: tensor.shape, dtype: dtype,
             modulePath: name == nil ? ModulePath.common(users) : "")
     }
 
@@ -140,6 +185,37 @@ extension GraphModel {
         return "\(root.name ?? "value") = \(String(format: "%.4f", Double(value)))"
     }
 
+    /// An op label with float attributes printed compactly: `rms_norm(eps=1e-05)` rather
+    /// than the float32 value's `9.99999974737875e-06`.
+    static func tidy(_ label: String) -> String {
+        guard label.contains("e-") || label.contains(".") else { return label }
+        var out = ""
+        var number = ""
+        func flush() {
+            if number.count > 8, let value = Double(number) {
+                out += String(format: "%g", Double(Float(value)))
+            } else {
+                out += number
+            }
+            number = ""
+        }
+        for character in label {
+            let continues =
+                character.isNumber || character == "."
+                || ((character == "e" || character == "-" || character == "+") && !number.isEmpty
+                    && (character == "e" ? number.last?.isNumber == true : number.last == "e"))
+            let starts = number.isEmpty && character.isNumber
+            if continues || starts {
+                number.append(character)
+            } else {
+                flush()
+                out.append(character)
+            }
+        }
+        flush()
+        return out
+    }
+
     /// A compact number for constant nodes: `2`, `0.5`, `1e-05`.
     private static func format(_ value: Float) -> String {
         if value == value.rounded(), Swift.abs(value) < 1e6 { return String(Int(value)) }
@@ -154,6 +230,16 @@ extension GraphModel {
         case .bfloat16: return "bf16"
         case .int64: return "i64"
         case .int32: return "i32"
+        }
+    }
+}
+
+extension GraphNode.Kind {
+    /// Whether the node is a model or adapter parameter.
+    var isParameter: Bool {
+        switch self {
+        case .parameter, .adapterParameter: return true
+        default: return false
         }
     }
 }

@@ -47,8 +47,12 @@ public final class DecoderLayer: Layer {
     }
 
     private func block(_ x: Tensor, rotary: RotaryTables, keyMask: Tensor?) throws -> Tensor {
-        let h = try x.add(attention(inputNorm(x), rotary: rotary, keyMask: keyMask))
-        return try h.add(feedForward(postAttentionNorm(h)))
+        // Sub-module scopes name the ops for graphs (`model.layers.0.self_attn`).
+        let normed = try inputNorm(x)
+        let h = try x.add(
+            Tensor.withScope("self_attn") { try attention(normed, rotary: rotary, keyMask: keyMask) })
+        let normedH = try postAttentionNorm(h)
+        return try h.add(Tensor.withScope("mlp") { try feedForward(normedH) })
     }
 
     /// The block for new tokens with a cache.
