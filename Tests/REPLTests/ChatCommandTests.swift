@@ -125,4 +125,23 @@ import Testing
         #expect(!expected.isEmpty)
         #expect(streamed == "assistant: " + expected)
     }
+
+    @Test func aFailedRealTurnShowsTheMessageAndStaysInTheChat() {
+        let interpreter = Interpreter()
+        Library.install(into: interpreter)
+        interpreter.output = { _ in }
+        let engine = InterpreterEngine(interpreter: interpreter, ansi: false) { Interpreter() }
+        let capture = Capture()
+        let session = REPLSession(
+            engine: engine,
+            reader: ScriptedReader([
+                .line("let model = load_model(\"tiny\")"), .line(":chat model, max_tokens: -1"),
+                .line("hi"), .line("/clear"), .line("/exit"),
+            ]),
+            output: { capture.output += $0 }, errors: { capture.errors += $0 })
+        _ = session.run()
+        #expect(capture.errors.hasPrefix(":chat: "), "\(capture.errors)")
+        #expect(capture.errors.contains("max_tokens"))
+        #expect(capture.output.contains("history cleared"))
+    }
 }

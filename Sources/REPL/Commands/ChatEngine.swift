@@ -77,7 +77,11 @@ extension InterpreterEngine: ChatEngine {
             }
             return .answer(answer)
         } catch {
-            return .failed(message: interpreter.render(error, ansi: false))
+            // The turn's source is generated, so its line is no help: the message alone.
+            guard let message = error.diagnostics.first?.message else {
+                return .failed(message: interpreter.render(error, ansi: false))
+            }
+            return .failed(message: message == "interrupted" ? "[generation stopped]" : ":chat: \(message)")
         }
     }
 
