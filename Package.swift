@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // MARK: System libraries (apt providers named for `swift build` hints)
@@ -41,12 +42,14 @@ let package = Package(
             name: "Builtins",
             dependencies: ["Language", "Tensors", "Models", "Tuning", "Graphs"]),
         .target(name: "REPL", dependencies: ["Builtins", "Language", "CReadline"]),
+        // LLaMA-Factory YAML recipes -> lfs code (`lfs train`); YAML stays out of the core.
+        .target(name: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
 
         // MARK: Executables
         .executableTarget(
             name: "lfs",
             dependencies: [
-                "REPL", "Builtins", "Language", "Tensors",
+                "REPL", "Builtins", "Language", "Tensors", "Recipes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "bench-ops", dependencies: ["Tensors", "CBLAS"], path: "Sources/BenchOps"),
@@ -66,5 +69,7 @@ let package = Package(
         .testTarget(name: "LanguageTests", dependencies: ["Language"], exclude: ["Conformance", "Snapshots"]),
         .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Language", "TestSupport"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Builtins", "Language"]),
+        .testTarget(
+            name: "RecipesTests", dependencies: ["Recipes", "Builtins", "Language"], exclude: ["Golden"]),
     ]
 )

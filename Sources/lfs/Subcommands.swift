@@ -15,7 +15,7 @@ struct Subcommand: Sendable {
 
 /// Every subcommand. Adding one is one entry here.
 enum Subcommands {
-    static let all: [Subcommand] = [GraphSubcommand.subcommand]
+    static let all: [Subcommand] = [GraphSubcommand.subcommand, TrainCommand.subcommand]
 
     /// The subcommand called `name`, if any.
     static func named(_ name: String) -> Subcommand? {

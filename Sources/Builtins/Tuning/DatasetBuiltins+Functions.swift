@@ -20,7 +20,7 @@ public enum DatasetBuiltins: BuiltinDomain {
                     ("tokenizer", .nil), ("format", .string("alpaca")), ("max_samples", .nil),
                     ("train_on_prompt", .bool(false)), ("mask_history", .bool(false)),
                     ("strict", .bool(true)), ("name", .string("lfs")),
-                    ("author", .string("the lfs authors")),
+                    ("author", .string("the lfs authors")), ("dataset_dir", .nil),
                 ]),
             doc: "a bundled data set by name (identity, sft_demo ...) or a .json/.jsonl/.csv/.txt file, "
                 + "encoded with a template for stage sft, pt or pairwise"
@@ -58,6 +58,15 @@ public enum DatasetBuiltins: BuiltinDomain {
             return try Dataset(
                 path: source, attributes: attributes, maxSamples: maxSamples,
                 strict: try arguments.bool("strict"))
+        }
+        if let directory = try arguments.optionalString("dataset_dir") {  // a user's dataset_info.json
+            let data = try Dataset(
+                named: source, registryDirectory: directory, maxSamples: maxSamples,
+                strict: try arguments.bool("strict"))
+            if source == "identity" {
+                data.fillPlaceholders(["name": try arguments.string("name"), "author": try arguments.string("author")])
+            }
+            return data
         }
         if source == "identity" {
             return try BundledData.identity(
