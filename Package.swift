@@ -57,6 +57,7 @@ let package = Package(
         .executableTarget(name: "bench-interp", dependencies: ["Language"], path: "Sources/BenchInterp"),
         .executableTarget(name: "bench-graph", dependencies: ["Graphs", "Tensors"], path: "Sources/BenchGraph"),
         .executableTarget(name: "bench-tokenizer", dependencies: ["Models"], path: "Sources/BenchTokenizer"),
+        .executableTarget(name: "bench-compare", dependencies: ["Models", "Tensors", "CBLAS"], path: "Sources/BenchCompare"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),

@@ -21,6 +21,7 @@ public enum Library {
         DatasetBuiltins.self,
         AdapterBuiltins.self,
         GraphBuiltins.self,
+        ProfileBuiltins.self, MemoryBuiltins.self,
     ]
 
     /// Registers every domain's types and functions in `interpreter`.

@@ -27,6 +27,8 @@ struct Invocation: Equatable {
     var staysInteractive = false
     /// The words after the script (bound to `args`).
     var scriptArguments: [String] = []
+    /// Whether to print the op profile when the program ends (`--profile`).
+    var profiles = false
 }
 
 /// A mistake on the command line; lfs prints it with a pointer to `--help` and exits 2.
@@ -55,6 +57,9 @@ enum InvocationParser {
         },
         OptionSpec(names: ["--check"], help: "parse and resolve the files without running them") {
             invocation, _ in invocation.action = .check([])
+        },
+        OptionSpec(names: ["--profile"], help: "print time per op (to stderr) when the program ends") {
+            invocation, _ in invocation.profiles = true
         },
         OptionSpec(names: ["--version"], help: "print the version and the OpenBLAS core") {
             invocation, _ in invocation.action = .version

@@ -37,11 +37,11 @@ enum Launcher {
         case .runFile(let path):
             return Runner.runFile(
                 path, arguments: invocation.scriptArguments,
-                staysInteractive: invocation.staysInteractive)
+                staysInteractive: invocation.staysInteractive, profiles: invocation.profiles)
         case .runCode(let code):
             return Runner.runCode(
                 code, arguments: invocation.scriptArguments,
-                staysInteractive: invocation.staysInteractive)
+                staysInteractive: invocation.staysInteractive, profiles: invocation.profiles)
         case .repl:
             return Runner.repl(Runner.makeInterpreter(arguments: invocation.scriptArguments))
         }

@@ -18,23 +18,27 @@ enum Runner {
     }
 
     /// `lfs file.lfs [args...]`, and `lfs -i file.lfs`.
-    static func runFile(_ path: String, arguments: [String], staysInteractive: Bool) -> ExitStatus {
+    static func runFile(
+        _ path: String, arguments: [String], staysInteractive: Bool, profiles: Bool = false
+    ) -> ExitStatus {
         guard isReadableFile(path) else {
             Output.error("lfs: cannot open '\(path)': no such file\n")
             return .badUsage
         }
         let interpreter = makeInterpreter(arguments: arguments)
-        let status = execute(interpreter) { () throws(ScriptError) -> Value in
-            try interpreter.runFile(path: path)
+        let status = ProfileOption.run(enabled: profiles) {
+            execute(interpreter) { () throws(ScriptError) -> Value in try interpreter.runFile(path: path) }
         }
         return staysInteractive ? repl(interpreter) : status
     }
 
     /// `lfs -e 'code' [args...]`, and `lfs -i -e 'code'`.
-    static func runCode(_ code: String, arguments: [String], staysInteractive: Bool) -> ExitStatus {
+    static func runCode(
+        _ code: String, arguments: [String], staysInteractive: Bool, profiles: Bool = false
+    ) -> ExitStatus {
         let interpreter = makeInterpreter(arguments: arguments)
-        let status = execute(interpreter) { () throws(ScriptError) -> Value in
-            try interpreter.run(source: code, name: "-e")
+        let status = ProfileOption.run(enabled: profiles) {
+            execute(interpreter) { () throws(ScriptError) -> Value in try interpreter.run(source: code, name: "-e") }
         }
         return staysInteractive ? repl(interpreter) : status
     }

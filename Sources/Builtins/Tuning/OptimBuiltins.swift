@@ -103,10 +103,10 @@ public enum OptimBuiltins: BuiltinDomain {
             doc: "scales gradients so their total norm is at most max_norm; returns the norm before"
         ) { arguments in
             let tensors = try TensorConversion.tensors(arguments, "params")
-            return .float(
+            return .float(try Profiler.region("clip_grad_norm") {
                 try GradientClipping.clipGradNorm(
                     tensors, maxNorm: try arguments.double(1),
-                    normType: try arguments.double("norm_type")))
+                    normType: try arguments.double("norm_type")) })
         },
     ]
 
@@ -150,7 +150,7 @@ public enum OptimBuiltins: BuiltinDomain {
         type.method(
             Builtin("step", doc: "updates the parameters from their gradients; false if skipped") {
                 arguments in
-                .bool(try arguments.receiver(as: OptimizerValue.self).optimizer.step())
+                .bool(try Profiler.region("optimizer.step") { try arguments.receiver(as: OptimizerValue.self).optimizer.step() })
             })
         type.method(
             Builtin("zero_grad", doc: "clears the parameters' gradients") { arguments in

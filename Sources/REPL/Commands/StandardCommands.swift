@@ -4,7 +4,10 @@ import Foundation
 public enum StandardCommands {
     /// A registry holding the standard commands; add more with `register`.
     public static func registry() -> CommandRegistry {
-        CommandRegistry([help, load, time, vars, reset, quit, GraphCommand.command, ChatCommand.command])
+        CommandRegistry([
+            help, load, time, vars, reset, quit, GraphCommand.command, ChatCommand.command,
+            ProfileCommand.command, MemoryCommand.command,
+        ])
     }
 
     static let help = REPLCommand(

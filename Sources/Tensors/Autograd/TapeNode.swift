@@ -27,6 +27,7 @@ public final class TapeNode: @unchecked Sendable {
         self.saved = saved
         self.scope = scope
         self.sequence = TapeNode.counter.add(1, ordering: .relaxed).newValue
+        TapeRegistry.insert(self)  // for memory(): bytes the tape keeps alive
     }
 
     /// The op's registry name.
@@ -35,6 +36,7 @@ public final class TapeNode: @unchecked Sendable {
     public var label: String { op.label(attributes) }
 
     deinit {
+        TapeRegistry.remove(self)
         // Release long chains iteratively: letting each node free its inputs
         // recursively overflows the stack for graphs of many thousand ops (a script
         // summing losses in a loop without no_grad).

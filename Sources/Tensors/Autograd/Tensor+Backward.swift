@@ -58,11 +58,14 @@ extension Tensor {
     private static func runBackward(from root: Tensor, seed: Tensor, retainGraph: Bool) throws {
         let order = topologicalOrder(from: root)
         var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
+        let observer = TensorRuntime.opObserver  // the profiler's: backward events below
         for tensor in order.reversed() {
             try TensorRuntime.checkInterrupt()
             let key = ObjectIdentifier(tensor)
             guard let gradient = gradients[key] else { continue }
+            let timing = observer.map { _ in ProfileTiming.begin() }
             guard let node = tensor.producer else {
+                defer { if let observer, let timing { observer(timing.leafEvent(tensor)) } }
                 // A leaf: accumulate into .grad.
                 if let existing = tensor.grad {
                     tensor.grad = try Elementwise.add(existing, gradient)
@@ -96,6 +99,9 @@ extension Tensor {
                 }
             }
             if !retainGraph { node.release() }
+            if let observer, let timing {
+                observer(timing.backwardEvent(node, output: tensor, gradients: inputGradients))
+            }
         }
     }
 }

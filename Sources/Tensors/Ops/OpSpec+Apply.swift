@@ -18,6 +18,7 @@ extension OpSpec {
         }
         let observer = TensorRuntime.opObserver
         let start = observer == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        let allocatedBefore = observer == nil ? 0 : TensorMemory.totalBytesAllocated
         let record =
             backward != nil && GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad })
         var result =
@@ -42,7 +43,9 @@ extension OpSpec {
                     name: name, label: label(attributes), scope: ModuleScope.current,
                     inputShapes: shapes, outputShape: result.output.shape,
                     seconds: Double(end &- start) / 1e9,
-                    cost: cost(shapes, result.output.shape, attributes)))
+                    cost: cost(shapes, result.output.shape, attributes), startNanoseconds: start,
+                    endNanoseconds: end,
+                    bytesAllocated: TensorMemory.totalBytesAllocated &- allocatedBefore))
         }
         return result.output
     }

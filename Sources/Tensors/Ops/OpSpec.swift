@@ -40,6 +40,9 @@ public struct OpSpec: Sendable, CustomStringConvertible {
     public let label: Label
     /// The cost for the profiler.
     public let cost: CostFunction
+    /// The cost of the backward, for the profiler; nil estimates it as the forward's
+    /// cost once per input gradient computed (exact for matmul).
+    public let backwardCost: CostFunction?
 
     /// Declares an op.
     /// - Parameters:
@@ -49,9 +52,10 @@ public struct OpSpec: Sendable, CustomStringConvertible {
     ///   - backward: one optional gradient per input, or nil for a non-differentiable op.
     ///   - label: defaults to `name(attr=value, ...)`.
     ///   - cost: defaults to no FLOPs and the bytes of the inputs and output.
+    ///   - backwardCost: defaults to the forward's cost per input gradient computed.
     public init(
         name: String, arity: OpArity, forward: @escaping Forward, backward: Backward?,
-        label: Label? = nil, cost: CostFunction? = nil
+        label: Label? = nil, cost: CostFunction? = nil, backwardCost: CostFunction? = nil
     ) {
         self.name = name
         self.arity = arity
@@ -62,6 +66,7 @@ public struct OpSpec: Sendable, CustomStringConvertible {
                 attributes.values.isEmpty ? name : "\(name)(\(attributes))"
             }
         self.cost = cost ?? OpCost.memoryOnly
+        self.backwardCost = backwardCost
     }
 
     /// Whether the op has a backward.

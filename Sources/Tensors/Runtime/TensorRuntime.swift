@@ -107,6 +107,14 @@ public struct OpEvent: Sendable {
     public let seconds: Double
     /// The op's declared cost.
     public let cost: OpCost
+    /// What was timed: the op's forward, its backward, or a named host region.
+    public var phase: OpPhase = .forward
+    /// When the timed work began and ended (`DispatchTime` uptime, nanoseconds).
+    public var startNanoseconds: UInt64 = 0
+    /// See `startNanoseconds`.
+    public var endNanoseconds: UInt64 = 0
+    /// Bytes of tensor storage allocated while it ran (by any thread).
+    public var bytesAllocated: Int = 0
 }
 
 /// A function called after each op's forward (for profiling).

@@ -6,6 +6,7 @@ public enum TensorMemory {
     private static let allocated = Atomic<Int>(0)
     private static let peak = Atomic<Int>(0)
     private static let wrapped = Atomic<Int>(0)
+    private static let cumulative = Atomic<Int>(0)
 
     /// Bytes currently allocated by tensor storage owned by lfs.
     public static var bytesAllocated: Int { allocated.load(ordering: .relaxed) }
@@ -13,9 +14,13 @@ public enum TensorMemory {
     public static var peakBytesAllocated: Int { peak.load(ordering: .relaxed) }
     /// Bytes of external memory currently wrapped without copying.
     public static var bytesWrapped: Int { wrapped.load(ordering: .relaxed) }
+    /// Bytes allocated since the process started, never decreasing (the profiler's
+    /// per-op "allocated" column is the difference across an op).
+    public static var totalBytesAllocated: Int { cumulative.load(ordering: .relaxed) }
 
     static func didAllocate(_ bytes: Int) {
         let now = allocated.add(bytes, ordering: .relaxed).newValue
+        cumulative.add(bytes, ordering: .relaxed)
         var seen = peak.load(ordering: .relaxed)
         while now > seen {
             let (exchanged, original) = peak.compareExchange(

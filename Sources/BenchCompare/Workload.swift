@@ -1,0 +1,97 @@
+/// One row of the comparison: how each side runs it and how much work it is.
+struct Workload: Sendable {
+    /// How lfs runs a workload.
+    enum LFSRunner: Sendable {
+        /// Through the language: `Scripts/bench/workloads/<name>.lfs`.
+        case script(String)
+        /// Through the Swift API, in a `bench-compare --worker` process.
+        case swiftAPI
+        /// From another row's profile (the overhead row reads the profiler).
+        case profiled(String)
+    }
+
+    /// The name on the command line (`lora`).
+    var name: String
+    /// The row label in the table.
+    var label: String
+    /// How lfs runs it.
+    var lfs: LFSRunner
+    /// Whether PyTorch runs it too (compare_torch.py knows it).
+    var hasTorch: Bool
+    /// Whether it is a batch workload (B x T tokens per step) or generation (new tokens).
+    var isGeneration: Bool
+
+    /// Every workload, in table order.
+    static let all: [Workload] = [
+        Workload(name: "lora", label: "LoRA SFT step (r 8, 7 proj.)", lfs: .script("lora"), hasTorch: true, isGeneration: false),
+        Workload(name: "dora", label: "DoRA SFT step", lfs: .script("dora"), hasTorch: true, isGeneration: false),
+        Workload(name: "freeze", label: "freeze-tuning step (last 2)", lfs: .script("freeze"), hasTorch: true, isGeneration: false),
+        Workload(name: "full", label: "full fine-tuning step", lfs: .script("full"), hasTorch: true, isGeneration: false),
+        Workload(name: "forward", label: "forward + loss, no grad", lfs: .script("forward"), hasTorch: true, isGeneration: false),
+        Workload(name: "generate", label: "greedy generate (1x16 +128)", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
+        Workload(name: "decode", label: "bare decode loop (+128)", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
+        Workload(name: "overhead", label: "host overhead of LoRA step", lfs: .script("overhead"), hasTorch: false, isGeneration: false),
+    ]
+
+    /// The workload named `name`.
+    static func named(_ name: String) -> Workload? { all.first { $0.name == name } }
+}
+
+/// The model FLOPs of each workload, per token, for bench-llama-shaped models:
+///
+///     N   = weights multiplied per token: 7 projections x layers + lm_head
+///     A   = 2 * layers * T * heads * head_dim   (QK^T and PV over the causal half)
+///     forward                   2N + A
+///     full fine-tuning          6N + 3A
+///     LoRA / DoRA               4N + 3A + 6 N_lora  (no gradients of frozen weights)
+///     freeze (last k layers)    2N + A + 2 N_head + 4 k N_layer + 2 k A_layer
+///     generation                2N per new token
+///
+/// (The LoRA formula gives the 171 GFLOP/s for PyTorch's 2.09 s step.)
+struct ModelShape: Sendable {
+    var vocabulary = 32000
+    var hidden = 512
+    var intermediate = 1376
+    var layers = 8
+    var heads = 8
+    var keyValueHeads = 4
+    var headDimension = 64
+    var loraRank = 8
+    var frozenTrainableLayers = 2
+
+    /// Weights of one layer's seven projections.
+    var layerWeights: Double {
+        let attention = 2 * hidden * heads * headDimension + 2 * hidden * keyValueHeads * headDimension
+        return Double(attention + 3 * hidden * intermediate)
+    }
+    /// Weights of the lm_head.
+    var headWeights: Double { Double(vocabulary * hidden) }
+    /// Weights multiplied per token.
+    var matmulWeights: Double { Double(layers) * layerWeights + headWeights }
+    /// LoRA parameters on all seven projections.
+    var loraWeights: Double {
+        let q = heads * headDimension
+        let kv = keyValueHeads * headDimension
+        let perLayer = (hidden + q) + 2 * (hidden + kv) + (q + hidden) + 2 * (hidden + intermediate)
+            + (intermediate + hidden)
+        return Double(layers * loraRank * perLayer)
+    }
+
+    /// Attention FLOPs of one layer per token at sequence length `t` (causal half).
+    func attentionLayer(_ t: Int) -> Double { Double(2 * t * heads * headDimension) }
+
+    /// Model FLOPs per token of `workload` at sequence length `t`.
+    func flopsPerToken(_ workload: String, sequence t: Int) -> Double {
+        let n = matmulWeights
+        let a = Double(layers) * attentionLayer(t)
+        switch workload {
+        case "forward": return 2 * n + a
+        case "full": return 6 * n + 3 * a
+        case "lora", "dora", "overhead": return 4 * n + 3 * a + 6 * loraWeights
+        case "freeze":
+            let k = Double(frozenTrainableLayers)
+            return 2 * n + a + 2 * headWeights + 4 * k * layerWeights + 2 * k * attentionLayer(t)
+        default: return 2 * n
+        }
+    }
+}
