@@ -9,24 +9,23 @@ extension LoRAAdapter {
     public static let configName = "adapter_config.json"
 
     /// Writes `directory/adapter_config.json` and `directory/adapter_model.safetensors`
-    /// (float32, PEFT's key names), each through a temporary file renamed into place, so a
-    /// reader never sees a partial file. Creates the folder if needed.
+    /// (float32, PEFT's key names) into a temporary folder renamed into place as a whole
+    /// (``AdapterFolder``), so a reader never sees one file new and the other old, or a
+    /// partial file. Other files already in the folder are kept.
     /// - Throws: `AdapterError.invalidFile` for file-system failures, safetensors errors.
     public func save(to directory: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw AdapterError.invalidFile(path: directory, detail: "cannot create the folder: \(error)")
-        }
         var tensors: [String: Tensor] = [:]
         for (key, tensor) in namedParameters { tensors[key] = tensor.contiguousFloat32() }
-        try SafetensorsWriter.write(
-            tensors: tensors, to: directory + "/" + Self.weightsName, metadata: ["format": "pt"])
-        let configPath = directory + "/" + Self.configName
-        do {
-            try Data(try config.jsonText().utf8).write(to: URL(fileURLWithPath: configPath), options: .atomic)
-        } catch {
-            throw AdapterError.invalidFile(path: configPath, detail: "cannot write: \(error)")
+        let text = try config.jsonText()
+        try AdapterFolder.write(to: directory) { folder in
+            try SafetensorsWriter.write(
+                tensors: tensors, to: folder + "/" + Self.weightsName, metadata: ["format": "pt"])
+            let configPath = folder + "/" + Self.configName
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
+            } catch {
+                throw AdapterError.invalidFile(path: directory + "/" + Self.configName, detail: "cannot write: \(error)")
+            }
         }
     }
 
