@@ -73,13 +73,14 @@ public enum AdapterBuiltins: BuiltinDomain {
             return .nil
         },
         ModelBuiltins.modelMethod(
-            "trainable", doc: "the list of parameters that require grad, adapter parameters included"
+            "trainable", doc: "the list of parameters that require grad, adapter and value-head parameters included"
         ) { model, _ in
             let adapters =
                 AdapterRegistry.adapters(of: model).flatMap { $0.namedParameters.map(\.1) }
                 + MixtureOfDepths.routers(of: model).map(\.1)
+            let head = ValueHead.parameters(of: model)
             return .list(
-                ListObject((ModelBuiltins.trainableParameters(of: model) + adapters).map { .tensor($0) }))
+                ListObject((ModelBuiltins.trainableParameters(of: model) + adapters + head).map { .tensor($0) }))
         },
         ModelBuiltins.modelMethod(
             "freeze",

@@ -19,7 +19,9 @@ public enum Library {
         ModelBuiltins.self,
         OptimBuiltins.self,
         DatasetBuiltins.self,
+        LossBuiltins.self,
         AdapterBuiltins.self,
+        ValueHeadBuiltins.self,
         GraphBuiltins.self,
         ProfileBuiltins.self, MemoryBuiltins.self,
     ]

@@ -21,9 +21,10 @@ public enum DatasetBuiltins: BuiltinDomain {
                     ("train_on_prompt", .bool(false)), ("mask_history", .bool(false)),
                     ("strict", .bool(true)), ("name", .string("lfs")),
                     ("author", .string("the lfs authors")), ("dataset_dir", .nil),
+                    ("kto_tag", .string("kto_tag")),
                 ]),
             doc: "a bundled data set by name (identity, sft_demo ...) or a .json/.jsonl/.csv/.txt file, "
-                + "encoded with a template for stage sft, pt or pairwise"
+                + "encoded with a template for stage sft, pt, pairwise (rm, dpo) or kto (kto_tag: the boolean column)"
         ) { arguments in
             let source = try arguments.string(0)
             let records = try loadRecords(source, arguments: arguments)
@@ -32,11 +33,13 @@ public enum DatasetBuiltins: BuiltinDomain {
             if let name = try arguments.optionalString("stage") {
                 guard let parsed = DatasetStage(rawValue: name == "rm" || name == "dpo" ? "pairwise" : name) else {
                     throw HostError(
-                        "bad argument 'stage' to 'dataset' (sft, pt or pairwise expected, got '\(name)')")
+                        "bad argument 'stage' to 'dataset' (sft, pt, pairwise or kto expected, got '\(name)')")
                 }
                 stage = parsed
             } else if records.attributes.ranking {
                 stage = .pairwise
+            } else if records.examples.first?.desirable != nil {
+                stage = .kto
             }
             let encoding = DatasetEncoding(
                 tokenizer: tokenizer, template: try arguments.string("template"), stage: stage,
@@ -52,9 +55,10 @@ public enum DatasetBuiltins: BuiltinDomain {
         let maxSamples = try arguments.optionalInt("max_samples")
         if FileManager.default.fileExists(atPath: source) {
             let file = (source as NSString).lastPathComponent
-            let attributes = DatasetAttributes(
+            var attributes = DatasetAttributes(
                 name: file, fileName: file,
                 formatting: try DatasetFormatting(parsing: try arguments.string("format")))
+            if try arguments.optionalString("stage") == "kto" { attributes.ktoTag = try arguments.string("kto_tag") }
             return try Dataset(
                 path: source, attributes: attributes, maxSamples: maxSamples,
                 strict: try arguments.bool("strict"))

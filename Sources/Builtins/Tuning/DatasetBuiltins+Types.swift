@@ -97,6 +97,18 @@ extension DatasetBuiltins {
         type.property("chosen_count", doc: "pairwise batches: the number of chosen rows") { object in
             try cast(object, to: BatchValue.self).batch.chosenCount.map { .int(Int64($0)) } ?? .nil
         }
+        type.property("tags", doc: "KTO batches: each row's tag (true: desirable)") { object in
+            try cast(object, to: BatchValue.self).batch.tags.map { .list($0.map { .bool($0) }) } ?? .nil
+        }
+        type.property("kl_ids", doc: "KTO batches: [B, T'] ids of the KL rows (each prompt with another answer)") {
+            object in try BatchValue.optionalTensor(try cast(object, to: BatchValue.self).batch.klIds)
+        }
+        type.property("kl_labels", doc: "KTO batches: [B, T'] labels of the KL rows") { object in
+            try BatchValue.optionalTensor(try cast(object, to: BatchValue.self).batch.klLabels)
+        }
+        type.property("kl_mask", doc: "KTO batches: [B, T'] attention mask of the KL rows") { object in
+            try BatchValue.optionalTensor(try cast(object, to: BatchValue.self).batch.klAttentionMask)
+        }
         type.property("tokens", doc: "the number of trained (non -100) labels") { object in
             let batch = try cast(object, to: BatchValue.self).batch
             return .int(Int64(batch.labels.joined().filter { $0 != EncodedSequence.ignoreIndex }.count))
@@ -117,6 +129,12 @@ extension DatasetBuiltins {
             _ = dict.set(.string("chosen_labels"), ints(chosen.labels))
             _ = dict.set(.string("rejected_ids"), ints(rejected.ids))
             _ = dict.set(.string("rejected_labels"), ints(rejected.labels))
+        case .feedback(let sequence, let kl, let desirable):
+            _ = dict.set(.string("ids"), ints(sequence.ids))
+            _ = dict.set(.string("labels"), ints(sequence.labels))
+            _ = dict.set(.string("kto_tag"), .bool(desirable))
+            _ = dict.set(.string("kl_ids"), ints(kl.ids))
+            _ = dict.set(.string("kl_labels"), ints(kl.labels))
         }
         return .dict(dict)
     }
@@ -146,6 +164,8 @@ extension DatasetBuiltins {
         case .single(let sequence): return try render(sequence)
         case .pair(let chosen, let rejected):
             return "chosen: " + (try render(chosen)) + "\nrejected: " + (try render(rejected))
+        case .feedback(let sequence, let kl, let desirable):
+            return (desirable ? "desirable: " : "undesirable: ") + (try render(sequence)) + "\nkl: " + (try render(kl))
         }
     }
 }

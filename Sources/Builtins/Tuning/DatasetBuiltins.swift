@@ -35,7 +35,7 @@ public final class DatasetValue: HostObject {
 
 /// The training stages a data set can be encoded for.
 enum DatasetStage: String, CaseIterable {
-    case sft, pt, pairwise
+    case sft, pt, pairwise, kto
 }
 
 /// Everything `dataset(...)` was told about encoding.
@@ -55,6 +55,9 @@ struct DatasetEncoding {
         case .pairwise:
             let encoder = try TemplateEncoder(templateNamed: template, tokenizer: tokenizer)
             return try EncodedDataset.pairwise(records, encoder: encoder, cutoff: cutoff, strict: strict)
+        case .kto:
+            let encoder = try TemplateEncoder(templateNamed: template, tokenizer: tokenizer)
+            return try EncodedDataset.feedback(records, encoder: encoder, cutoff: cutoff, strict: strict)
         case .sft:
             let encoder = try TemplateEncoder(templateNamed: template, tokenizer: tokenizer)
             return try EncodedDataset.supervised(
@@ -78,6 +81,12 @@ public final class BatchValue: HostObject {
     public var summary: String {
         let trained = batch.labels.joined().filter { $0 != EncodedSequence.ignoreIndex }.count
         return "Batch(\(batch.ids.count) x \(batch.ids.first?.count ?? 0), \(trained) trained tokens)"
+    }
+
+    /// The rows as a tensor, or nil when absent.
+    static func optionalTensor(_ rows: [[Int]]?) throws -> Value {
+        guard let rows else { return .nil }
+        return .tensor(try tensor(rows))
     }
 
     /// A [B, T] int64 tensor of nested rows.

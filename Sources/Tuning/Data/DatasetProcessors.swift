@@ -87,18 +87,8 @@ public enum DatasetProcessors {
                 file: file, record: example.index, field: "chosen",
                 reason: "preference data needs chosen and rejected responses")
         }
-        func oneTurn(_ response: DataMessage) throws -> (prompt: [Int], answer: [Int]) {
-            let pairs = try encoder.encodePairs(
-                example.prompt + [response], system: example.system, tools: example.tools)
-            var prompt: [Int] = []
-            for (index, pair) in pairs.enumerated() {
-                prompt += pair.source
-                if index < pairs.count - 1 { prompt += pair.target }
-            }
-            return (prompt, pairs.last?.target ?? [])
-        }
-        let chosenTurn = try oneTurn(example.response[0])
-        let rejectedTurn = try oneTurn(example.response[1])
+        let chosenTurn = try oneTurn(example, example.response[0], encoder: encoder)
+        let rejectedTurn = try oneTurn(example, example.response[1], encoder: encoder)
         var chosen = chosenTurn.answer
         var rejected = rejectedTurn.answer
         if encoder.efficientEOS, let eos = encoder.eosTokenID {
@@ -116,6 +106,22 @@ public enum DatasetProcessors {
             EncodedSequence(ids: prompt + chosen, labels: ignored + chosen),
             EncodedSequence(ids: prompt + rejected, labels: ignored + rejected)
         )
+    }
+
+    /// `Template.encode_oneturn`: the prompt turns (earlier answers included) as one
+    /// run of ids, and the ids of `response` after them.
+    /// - Throws: the encoder's errors.
+    static func oneTurn(
+        _ example: DataExample, _ response: DataMessage, encoder: any ConversationEncoding
+    ) throws -> (prompt: [Int], answer: [Int]) {
+        let pairs = try encoder.encodePairs(
+            example.prompt + [response], system: example.system, tools: example.tools)
+        var prompt: [Int] = []
+        for (index, pair) in pairs.enumerated() {
+            prompt += pair.source
+            if index < pairs.count - 1 { prompt += pair.target }
+        }
+        return (prompt, pairs.last?.target ?? [])
     }
 
     /// `PretrainDatasetProcessor` with packing (LLaMA-Factory's default for stage pt): every

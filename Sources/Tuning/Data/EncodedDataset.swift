@@ -39,6 +39,22 @@ public final class EncodedDataset {
         }
     }
 
+    /// Encodes every example for KTO with its KL sequence (`DatasetProcessors.feedback`),
+    /// the KL answers paired as LLaMA-Factory pairs them (`klResponses`, in file order).
+    /// - Throws: the first example's error when `strict`; others are skipped and counted.
+    public static func feedback(
+        _ dataset: Dataset, encoder: any ConversationEncoding, cutoff: Int, strict: Bool = true
+    ) throws -> EncodedDataset {
+        let klResponses = DatasetProcessors.klResponses(dataset.examples)
+        var position = 0
+        return try encodeEach(dataset, strict: strict) { example in
+            defer { position += 1 }
+            let encoded = try DatasetProcessors.feedback(
+                example, klResponse: klResponses[position], encoder: encoder, cutoff: cutoff, file: dataset.name)
+            return .feedback(encoded.sequence, kl: encoded.kl, desirable: encoded.desirable)
+        }
+    }
+
     /// Encodes the texts for pre-training with the tokenizer: packed into blocks of
     /// `cutoff` (LLaMA-Factory's default for stage pt) or one truncated sequence each.
     /// - Throws: `DatasetError.invalidArgument` when the tokenizer has no EOS token.
@@ -118,11 +134,23 @@ public struct DataBatch: Equatable, Sendable {
     public var attentionMask: [[Int]]
     /// For pairwise batches, the number of chosen rows (the first half); nil otherwise.
     public var chosenCount: Int?
+    /// For KTO batches, each row's tag (true: desirable); nil otherwise.
+    public var tags: [Bool]?
+    /// For KTO batches, the KL rows (`kl_input_ids`), padded on their own as
+    /// LLaMA-Factory's `KTODataCollatorWithPadding`; nil otherwise.
+    public var klIds: [[Int]]?
+    /// For KTO batches, the KL rows' labels; nil otherwise.
+    public var klLabels: [[Int]]?
+    /// For KTO batches, the KL rows' attention mask; nil otherwise.
+    public var klAttentionMask: [[Int]]?
 
-    /// Pads encoded items into one batch (pairs: chosen rows, then rejected rows).
+    /// Pads encoded items into one batch (pairs: chosen rows, then rejected rows; KTO
+    /// items: their sequences, with the KL sequences and tags alongside).
     public init(_ items: [EncodedExample], padID: Int) {
         var sequences: [EncodedSequence] = []
         var rejected: [EncodedSequence] = []
+        var klSequences: [EncodedSequence] = []
+        var tags: [Bool] = []
         var pairwise = false
         for item in items {
             switch item {
@@ -131,10 +159,37 @@ public struct DataBatch: Equatable, Sendable {
                 pairwise = true
                 sequences.append(chosen)
                 rejected.append(other)
+            case .feedback(let sequence, let kl, let desirable):
+                sequences.append(sequence)
+                klSequences.append(kl)
+                tags.append(desirable)
             }
         }
         chosenCount = pairwise ? sequences.count : nil
         sequences += rejected
+        let rows = PaddedRows(sequences, padID: padID)
+        (ids, labels, attentionMask) = (rows.ids, rows.labels, rows.attentionMask)
+        if !klSequences.isEmpty {
+            self.tags = tags
+            let kl = PaddedRows(klSequences, padID: padID)
+            (klIds, klLabels, klAttentionMask) = (kl.ids, kl.labels, kl.attentionMask)
+        }
+    }
+
+    /// Rows in the batch (twice the examples for pairwise batches).
+    public var rows: Int { ids.count }
+    /// The padded length.
+    public var length: Int { ids.first?.count ?? 0 }
+}
+
+/// Sequences right-padded to the longest: ids with the pad id, labels with -100, and
+/// the attention mask.
+struct PaddedRows {
+    var ids: [[Int]]
+    var labels: [[Int]]
+    var attentionMask: [[Int]]
+
+    init(_ sequences: [EncodedSequence], padID: Int) {
         let length = sequences.map(\.ids.count).max() ?? 0
         ids = sequences.map { $0.ids + [Int](repeating: padID, count: length - $0.ids.count) }
         labels = sequences.map {
@@ -144,9 +199,4 @@ public struct DataBatch: Equatable, Sendable {
             [Int](repeating: 1, count: $0.ids.count) + [Int](repeating: 0, count: length - $0.ids.count)
         }
     }
-
-    /// Rows in the batch (twice the examples for pairwise batches).
-    public var rows: Int { ids.count }
-    /// The padded length.
-    public var length: Int { ids.first?.count ?? 0 }
 }

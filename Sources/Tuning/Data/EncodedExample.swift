@@ -18,18 +18,23 @@ public struct EncodedSequence: Equatable, Sendable {
     public var trainedTokens: Int { labels.filter { $0 != Self.ignoreIndex }.count }
 }
 
-/// An encoded data-set item: one sequence (SFT, pre-training) or a chosen/rejected pair.
+/// An encoded data-set item: one sequence (SFT, pre-training), a chosen/rejected pair,
+/// or a KTO example with its KL sequence.
 public enum EncodedExample: Equatable, Sendable {
     /// A single sequence.
     case single(EncodedSequence)
     /// A preference pair sharing its prompt.
     case pair(chosen: EncodedSequence, rejected: EncodedSequence)
+    /// A KTO example: the answer, whether it is desirable, and the KL sequence (this
+    /// prompt with another example's answer).
+    case feedback(EncodedSequence, kl: EncodedSequence, desirable: Bool)
 
     /// The longest sequence's length.
     public var length: Int {
         switch self {
         case .single(let sequence): return sequence.ids.count
         case .pair(let chosen, let rejected): return max(chosen.ids.count, rejected.ids.count)
+        case .feedback(let sequence, let kl, _): return max(sequence.ids.count, kl.ids.count)
         }
     }
 }
