@@ -40,8 +40,8 @@ import Testing
         #expect(outcome.error?.contains("kto_tag") == true, "\(outcome.error ?? "no error")")
     }
 
-    /// With LoRA's B at zero the policy equals the reference, so every log-ratio is 0,
-    /// the KL estimate is 0 and each loss is 1 - sigmoid(0) = 0.5.
+    /// With LoRA's B at zero the policy equals the reference, so every log-ratio is 0
+    /// (up to rounding), the KL estimate is 0 and each loss is 1 - sigmoid(0) = 0.5.
     @Test func aKTOStepOnTheTinyModel() {
         let outcome = ScriptRunner.run(
             """
@@ -65,8 +65,9 @@ import Testing
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
         let lines = outcome.output.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
-        #expect(abs((Double(lines.first ?? "") ?? 0) - 0.5) < 1e-6)
-        #expect(Double(lines.dropFirst().first ?? "") == 0)
+        // Equal up to the rounding of the adapter's fused GEMM (enabled with B = 0 vs disabled).
+        #expect(abs((Double(lines.first ?? "") ?? 0) - 0.5) < 1e-5)
+        #expect(abs((Double(lines.dropFirst().first ?? "") ?? 1) - 0) < 1e-4)
         #expect(lines.last == "true")
     }
 }

@@ -15,11 +15,31 @@ public enum TrainingMode {
         public var neftuneAlpha: Double?
     }
 
-    private static let states = Mutex<[ObjectIdentifier: State]>([:])
+    /// A model's state; the weak reference tells a model from a later one allocated at
+    /// the same address (which must start in evaluation mode, not inherit this state).
+    private struct Entry: @unchecked Sendable {
+        weak var model: CausalLM?
+        var state: State
+    }
+
+    private static let states = Mutex<[ObjectIdentifier: Entry]>([:])
 
     /// The mode of `model`.
     public static func state(of model: CausalLM) -> State {
-        states.withLock { $0[ObjectIdentifier(model)] } ?? State()
+        states.withLock { table in
+            guard let entry = table[ObjectIdentifier(model)], entry.model === model else { return State() }
+            return entry.state
+        }
+    }
+
+    /// Changes the state of `model`, starting from the default for a model not seen before.
+    private static func update(_ model: CausalLM, _ change: (inout State) -> Void) {
+        states.withLock { table in
+            let key = ObjectIdentifier(model)
+            var entry = table[key].flatMap { $0.model === model ? $0 : nil } ?? Entry(model: model, state: State())
+            change(&entry.state)
+            table[key] = entry
+        }
     }
 
     /// Whether `model` is in training mode.
@@ -27,7 +47,7 @@ public enum TrainingMode {
 
     /// Puts `model` and every adapter on it in training (`true`) or evaluation mode.
     public static func set(_ model: CausalLM, training: Bool) {
-        states.withLock { $0[ObjectIdentifier(model), default: State()].training = training }
+        update(model) { $0.training = training }
         for (_, module) in model.namedModules() {
             guard let linear = module as? Linear else { continue }
             for case let layer as LoRALayer in linear.adapters { layer.isTraining = training }
@@ -41,7 +61,7 @@ public enum TrainingMode {
             throw AdapterError.invalidArgument(name: "alpha", reason: "must be non-negative, got \(alpha)")
         }
         let value = alpha.flatMap { $0 > 0 ? $0 : nil }
-        states.withLock { $0[ObjectIdentifier(model), default: State()].neftuneAlpha = value }
+        update(model) { $0.neftuneAlpha = value }
     }
 
     /// The embeddings of `ids`, with NEFTune noise when the model is in training mode and
