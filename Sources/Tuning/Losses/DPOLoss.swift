@@ -9,6 +9,11 @@ extension PreferenceLoss {
     ///
     /// rewards `β(π - ref)` detached. Label smoothing applies to sigmoid only (TRL
     /// ignores it for the others, with a warning).
+    ///
+    /// Note: LLaMA-Factory 0.9.5 calls `dpo_loss` without `loss_type`, which TRL 0.24 (the
+    /// newest it accepts) defaults to "sigmoid", so with that pair `pref_loss: hinge` or
+    /// `ipo` silently trains the sigmoid loss on their log-probabilities; lfs computes the
+    /// loss that was asked for, with TRL's formula for it.
     /// - Parameters:
     ///   - policyChosen, policyRejected: [B] policy log-probabilities (on the tape).
     ///   - referenceChosen, referenceRejected: [B] reference log-probabilities.
