@@ -17,6 +17,7 @@ extension ModelBuiltins {
         type.property("bos_token_id", doc: "the beginning-of-sequence id, or nil") { object in
             try cast(object, to: TokenizerValue.self).tokenizer.bosTokenID.map { .int(Int64($0)) } ?? .nil
         }
+        type.method(tokenizerSaveMethod)
         type.method(
             Builtin(
                 "encode", Signature(["text"], labelled: [("special", .bool(false))]),

@@ -15,7 +15,7 @@ public enum ModelBuiltins: BuiltinDomain {
 
     /// The functions this domain registers.
     public static let functions: [Builtin] = [
-        saveFunction, loadFunction,
+        saveFunction, loadFunction, trainTokenizerFunction, newModelFunction,
         Builtin(
             "load_model", Signature(["path"], labelled: [("dtype", .nil)]),
             doc: "loads a Hugging Face model folder, or the embedded model \"tiny\""

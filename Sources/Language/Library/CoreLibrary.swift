@@ -4,7 +4,7 @@ import Foundation
 /// declared once; `help`, `dir`, argument checks and completion read these declarations.
 enum CoreLibrary {
     static func register(in interpreter: Interpreter) {
-        for builtin in functions + Conversions.functions + Introspection.functions { interpreter.register(builtin) }
+        for builtin in functions + Conversions.functions + Introspection.functions + TextFiles.functions { interpreter.register(builtin) }
     }
 
     static let functions: [Builtin] = [

@@ -15,7 +15,7 @@ extension CausalLM {
 
     /// Saves config.json, model.safetensors (or shards with an index past
     /// `maximumShardBytes`), generation_config.json and the tokenizer files of the folder
-    /// the model came from. Weights are written in their dtype, byte for byte.
+    /// the model came from (or, for a model made in lfs, its tokenizer). Weights are written in their dtype, byte for byte.
     /// - Parameters:
     ///   - directory: the folder, created if missing.
     ///   - maximumShardBytes: the largest shard; nil writes one file.
@@ -42,9 +42,13 @@ extension CausalLM {
         try SafetensorsCheckpoint.write(
             entries, directory: directory, maximumShardBytes: maximumShardBytes)
         try GenerationConfig(model: config).write(to: directory + "/generation_config.json")
-        guard let source = sourceDirectory,
-            URL(fileURLWithPath: source).standardizedFileURL
-                != URL(fileURLWithPath: directory).standardizedFileURL
+        guard let source = sourceDirectory else {
+            // A model made in lfs (new_model) writes the tokenizer it was given.
+            try tokenizer?.save(directory: directory)
+            return
+        }
+        guard URL(fileURLWithPath: source).standardizedFileURL
+            != URL(fileURLWithPath: directory).standardizedFileURL
         else { return }
         for name in CausalLM.tokenizerFiles where files.fileExists(atPath: source + "/" + name) {
             let target = directory + "/" + name

@@ -5,7 +5,7 @@ import Tensors
 /// without depending on the current directory.
 ///
 /// They live in `Sources/Models/Embedded/<name>/` as ordinary Hugging Face folders
-/// (made by Scripts/make-tiny-model.py). The folder is found, in order, under
+/// (made by lfs itself: Scripts/make-tiny.lfs). The folder is found, in order, under
 /// `$LFS_EMBEDDED_MODELS`, by walking up from the running executable (so
 /// `.build/release/lfs` finds the checkout it was built in), and next to this source
 /// file (tests and debug builds).

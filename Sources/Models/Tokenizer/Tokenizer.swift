@@ -11,6 +11,8 @@ public final class Tokenizer: Sendable {
     public let addedTokens: [AddedToken]
     /// tokenizer_config.json's settings (empty if there is none).
     public let config: TokenizerConfig
+    /// The tokenizer.json bytes this tokenizer was built from (what `save` writes back).
+    public let json: [UInt8]
     let model: BPEModel
     let normalizer: Normalizer?
     let preTokenizer: PreTokenizer?
@@ -58,6 +60,7 @@ public final class Tokenizer: Sendable {
         }
         self.file = file
         self.config = config
+        self.json = bytes
         model = try Self.parseModel(root["model"], reader)
         normalizer = try root["normalizer"].flatMap { $0.isNull ? nil : try Normalizer.parse($0, reader, field: "normalizer") }
         preTokenizer = try root["pre_tokenizer"].flatMap {
