@@ -67,8 +67,10 @@ extension ModelBuiltins {
                 ("vocab_size", tokenizer.vocabularySize), ("eos_token_id", tokenizer.eosTokenID),
                 ("pad_token_id", tokenizer.padTokenID), ("bos_token_id", tokenizer.bosTokenID),
             ]
+            // A token the tokenizer lacks is written as null, not left to the
+            // architecture's default (Llama's bos_token_id 1 would name another token).
             for (key, value) in implied where dict.get(.string(key)) == nil {
-                if let value { _ = dict.set(.string(key), .int(Int64(value))) }
+                _ = dict.set(.string(key), value.map { .int(Int64($0)) } ?? .nil)
             }
         }
         let config = try ModelConfig.parse(try JSON.serialize(.dict(dict)), file: "new_model config")
