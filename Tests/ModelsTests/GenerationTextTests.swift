@@ -33,7 +33,7 @@ struct GenerationTextTests {
         }
         #expect(pieces.joined() == text)
         #expect(try model.generate("Hello", options: options) == text)
-        #expect(model.defaultStopTokens.contains(2047))
+        #expect(model.defaultStopTokens.contains(try #require(model.tokenizer?.tokenID("<|im_end|>"))))
     }
 
     @Test func callbackCanStopGeneration() throws {
