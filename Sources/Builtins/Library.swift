@@ -24,6 +24,7 @@ public enum Library {
         ValueHeadBuiltins.self,
         GraphBuiltins.self,
         ProfileBuiltins.self, MemoryBuiltins.self,
+        TrainBuiltins.self,
     ]
 
     /// Registers every domain's types and functions in `interpreter`.

@@ -145,6 +145,8 @@ extension Interpreter {
             throw control
         } catch let error as HostError {
             throw RuntimeError(.hostError(error.message, span, hint: error.hint))
+        } catch let error as any InterruptionReporting where error.isInterruption {
+            throw RuntimeError(.interrupted(span ?? Interpreter.noSpan), kind: .interrupted)
         } catch {
             throw RuntimeError(.hostError(Interpreter.message(of: error), span, hint: nil))
         }

@@ -16,6 +16,23 @@ public final class InterruptFlag: Sendable {
     public var isRequested: Bool { flag.load(ordering: .relaxed) }
 }
 
+/// A Swift error a host throws when it saw a stop request (a tensor op seeing Ctrl-C):
+/// the interpreter raises it as `interrupted`, which `try`/`catch` in scripts does not catch.
+public protocol InterruptionReporting: Error {
+    /// True when this error reports an interruption.
+    var isInterruption: Bool { get }
+}
+
+extension Interpreter {
+    /// True when `error` (thrown by ``call(_:_:labelled:)`` or by code a builtin ran) is an
+    /// interruption, so a host can stop cleanly (save, then return) instead of failing.
+    public static func isInterruption(_ error: any Error) -> Bool {
+        if let error = error as? RuntimeError { return error.kind == .interrupted }
+        if let error = error as? ScriptError { return error.kind == .interrupted }
+        return (error as? any InterruptionReporting)?.isInterruption ?? false
+    }
+}
+
 /// Counters checked at every loop iteration and call: the step limit, the interrupt
 /// flag and the call depth. The fast path is one decrement and one compare.
 final class ExecutionState {

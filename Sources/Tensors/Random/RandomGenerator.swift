@@ -29,6 +29,16 @@ public final class RandomGenerator: Sendable {
     /// The current seed.
     public var seed: UInt64 { state.withLock { $0.seed } }
 
+    /// The Philox key and the next word's counter offset, for a checkpoint.
+    public var snapshot: (seed: UInt64, offset: UInt64) {
+        state.withLock { ($0.seed, $0.offset) }
+    }
+
+    /// Restores a state read from ``snapshot``, so the next draws continue that stream.
+    public func restore(seed: UInt64, offset: UInt64) {
+        state.withLock { $0 = State(seed: seed, offset: offset) }
+    }
+
     /// Reserves `words` consecutive words (rounded up to whole blocks) and returns the
     /// Philox stream and the first word's index.
     func reserve(words: Int) -> (Philox, UInt64) {
