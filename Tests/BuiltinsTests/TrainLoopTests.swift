@@ -121,6 +121,24 @@ import Testing
         #expect(outcome.output.hasSuffix("interrupted 2\ntrue\ntrue\n"))
     }
 
+    @Test func logBuiltinsKeepNumbersAsTheyAre() throws {
+        let folder = try TrainScript.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outcome = TrainScript.run(
+            """
+            let log = trainer_log("\(folder)", total_steps: 6)
+            log.log(1, loss: tensor(2.5), lr: 1e-4 / 3, epoch: 1 / 6)
+            print(is_finite(1e300), is_finite(1e300 * 1e300), is_finite(tensor(1.0)))
+            loss_curve([3.0, 2.0, [4, 1.5]], "\(folder)/curve.svg", title: "demo")
+            """)
+        #expect(outcome.error == nil, "\(outcome.located ?? "")")
+        #expect(outcome.output == "true false true\n")
+        let line = try String(contentsOfFile: folder + "/trainer_log.jsonl", encoding: .utf8)
+        #expect(line.hasPrefix("{\"current_steps\": 1, \"total_steps\": 6, \"loss\": 2.5, \"lr\": 3.3333333333333335e-05, \"epoch\": 0.16666666666666666, \"percentage\": 16.67, "))
+        let svg = try String(contentsOfFile: folder + "/curve.svg", encoding: .utf8)
+        #expect(svg.contains("demo") && svg.contains("class=\"smoothed\""))
+    }
+
     @Test func badOptionsAreClearErrors() {
         let outcome = TrainScript.run(
             TrainScript.setup + """

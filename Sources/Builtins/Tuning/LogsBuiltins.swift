@@ -105,7 +105,7 @@ enum LogsBuiltins {
                     if case .nil = value { continue }
                     if let number = value.asDouble {
                         scalars.append((tag, number))
-                    } else if let tensor = TensorConversion.tensor(from: value) {
+                    } else if let tensor = ProgressBuiltins.tensor(value) {
                         scalars.append((tag, Double(try tensor.item())))
                     } else {
                         throw arguments.badArgument("values", expected: "dict of string to number", got: value)

@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import Tensors
 
 #if canImport(Glibc)
     import Glibc
@@ -67,12 +68,18 @@ enum ProgressBuiltins {
         return type
     }()
 
-    /// A number argument that may be nil or a one-element tensor.
+    /// A number argument that may be nil or a one-element tensor (numbers stay Double).
     static func number(_ arguments: Arguments, _ name: String) throws -> Double? {
         let value = arguments[name]
         if case .nil = value { return nil }
-        if let tensor = TensorConversion.tensor(from: value) { return Double(try tensor.item()) }
+        if let tensor = tensor(value) { return Double(try tensor.item()) }
         return try arguments.double(name)
+    }
+
+    /// The tensor of a Tensor value; nil for anything else, numbers included.
+    static func tensor(_ value: Value) -> Tensor? {
+        guard case .host(let object) = value else { return nil }
+        return (object as? TensorValue)?.tensor
     }
 }
 

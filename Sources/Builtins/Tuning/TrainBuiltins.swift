@@ -44,7 +44,7 @@ public enum TrainBuiltins: BuiltinDomain {
         Builtin(
             "is_finite", Signature(["x"]), doc: "whether a number (or one-element tensor) is neither NaN nor infinite"
         ) { arguments in
-            if let tensor = TensorConversion.tensor(from: arguments[0]) {
+            if let tensor = ProgressBuiltins.tensor(arguments[0]) {
                 return .bool(try Double(tensor.item()).isFinite)
             }
             return .bool(try arguments.double(0).isFinite)
