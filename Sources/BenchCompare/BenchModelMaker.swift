@@ -69,8 +69,7 @@ enum BenchModelMaker {
         let data = try JSONSerialization.data(withJSONObject: object)
         let temporary = path + ".tmp"
         try data.write(to: URL(fileURLWithPath: temporary))
-        _ = try FileManager.default.replaceItemAt(
-            URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else { throw HarnessError("cannot write \(path)") }
         return path
     }
 }

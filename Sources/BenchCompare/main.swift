@@ -48,6 +48,8 @@ func main() throws {
     let peak = SGEMMPeak.measure()
     say(String(format: "sgemm peak (2048^3, %d threads): %.0f GFLOP/s", options.threads, peak))
     var rows: [(Workload, lfs: Measurement, torch: Measurement)] = []
+    let table = ReportTable(
+        options: options, shape: ModelShape(), peakGFLOPs: peak, torchAvailable: torchAvailable)
     let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         ?? CommandLine.arguments[0]
     let counts = ["\(options.warmup)", "1"]
@@ -66,7 +68,7 @@ func main() throws {
             }
             let lfsResult = ChildProcess.run(lfsCommand, environment: environment, errorLog: lfsLog)
             lfs.add(lfsResult, errorLog: lfsLog)
-            say("\(workload.name) run \(run + 1)/\(options.runs): lfs \(lfs.seconds.last.map { String(format: "%.3f s", $0) } ?? "failed")")
+            say("\(workload.name) run \(run + 1)/\(options.runs): lfs \(lfs.seconds.last.map { String(format: "%.3f s", $0) } ?? "failed: \(lfs.failure ?? "")"), peak RSS \(lfsResult.peakRSSBytes >> 20) MiB")
             if workload.name == "overhead" {  // the profile of the last step
                 say(lfsResult.output.split(separator: "\n").filter { !$0.hasPrefix("RESULT") }
                     .joined(separator: "\n"))
@@ -79,12 +81,13 @@ func main() throws {
                     + counts + ["--threads", threads],
                 environment: environment, errorLog: torchLog)
             torch.add(torchResult, errorLog: torchLog)
-            say("\(workload.name) run \(run + 1)/\(options.runs): PyTorch \(torch.seconds.last.map { String(format: "%.3f s", $0) } ?? "failed")")
+            say("\(workload.name) run \(run + 1)/\(options.runs): PyTorch \(torch.seconds.last.map { String(format: "%.3f s", $0) } ?? "failed: \(torch.failure ?? "")"), peak RSS \(torchResult.peakRSSBytes >> 20) MiB")
         }
         rows.append((workload, lfs, torch))
+        // The table so far, for a run cut short.
+        try? table.render(rows).write(
+            toFile: options.cache + "/compare-partial.md", atomically: true, encoding: .utf8)
     }
-    let table = ReportTable(
-        options: options, shape: ModelShape(), peakGFLOPs: peak, torchAvailable: torchAvailable)
     let date = ISO8601DateFormatter().string(from: Date())
     print("bench-llama, \(options.threads) threads, batch \(options.batch)x\(options.sequence), "
         + "\(options.newTokens) new tokens, median of \(options.runs) run(s), \(date)")
