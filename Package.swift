@@ -53,7 +53,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "bench-ops", dependencies: ["Tensors", "CBLAS"], path: "Sources/BenchOps"),
-        .executableTarget(name: "bench-model", dependencies: ["Models", "Tensors"], path: "Sources/BenchModel"),
+        .executableTarget(name: "bench-model", dependencies: ["Models", "Tensors", "Tuning"], path: "Sources/BenchModel"),
         .executableTarget(name: "bench-interp", dependencies: ["Language"], path: "Sources/BenchInterp"),
         .executableTarget(name: "bench-graph", dependencies: ["Graphs", "Tensors"], path: "Sources/BenchGraph"),
         .executableTarget(name: "bench-tokenizer", dependencies: ["Models"], path: "Sources/BenchTokenizer"),

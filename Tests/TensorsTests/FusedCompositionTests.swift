@@ -103,6 +103,29 @@ struct FusedCompositionTests {
             composed: { try $0[0].permute([0, 2, 1, 3]).contiguous().rotaryEmbedding(cos: cos, sin: sin) })
     }
 
+    @Test func loraLinearMatchesComposition() throws {
+        // x [2, 3, 6], weight [5, 6], a [3, 6], b [5, 3]: x Wᵀ + 1.5 (x Aᵀ) Bᵀ.
+        try expectSameAsComposition(
+            [random([2, 3, 6], seed: 41), random([5, 6], seed: 42), random([3, 6], seed: 43), random([5, 3], seed: 44)],
+            fused: { try $0[0].loraLinear(weight: $0[1], a: $0[2], b: $0[3], scaling: 1.5) },
+            composed: {
+                try $0[0].matmul($0[1].transposed())
+                    .add($0[0].matmul($0[2].transposed()).matmul($0[3].transposed()) * 1.5)
+            })
+    }
+
+    @Test func loraLinearSkipsGradientsOfFrozenInputs() throws {
+        let x = try Tensor(shape: [2, 4], scalars: random([2, 4], seed: 5).data)
+        let weight = try Tensor(shape: [3, 4], scalars: random([3, 4], seed: 6).data)
+        let a = try Tensor(shape: [2, 4], scalars: random([2, 4], seed: 7).data)
+        let b = try Tensor(shape: [3, 2], scalars: random([3, 2], seed: 8).data)
+        a.requiresGrad = true
+        b.requiresGrad = true
+        try x.loraLinear(weight: weight, a: a, b: b, scaling: 2).sum().backward()
+        #expect(weight.grad == nil && x.grad == nil)
+        #expect(a.grad?.shape == [2, 4] && b.grad?.shape == [3, 2])
+    }
+
     @Test func embeddingMatchesOneHotMatmul() throws {
         let idValues = [2, 0, 2, 4, 1, 2]
         let ids = try Tensor(ids: idValues, shape: [2, 3])

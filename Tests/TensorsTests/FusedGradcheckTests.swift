@@ -88,6 +88,19 @@ enum FusedGradcheckCases {
     ]
 
     static let lookups: [GradcheckCase] = [
-        GradcheckCase("embedding", "repeated ids", inputs: [ids([2, 2], [1, 3, 3, 0]), .random([4, 3])])
+        GradcheckCase("embedding", "repeated ids", inputs: [ids([2, 2], [1, 3, 3, 0]), .random([4, 3])]),
+        GradcheckCase(
+            "lora_linear", "every input", inputs: [.random([2, 3, 4]), .random([5, 4]), .random([2, 4]), .random([5, 2])],
+            attributes: ["scaling": .float(0.7)]),
+        GradcheckCase(
+            "lora_linear", "transposed weight view", inputs: [.random([3, 4]), .constant(transposedWeight), .random([1, 4]), .random([5, 1])],
+            attributes: ["scaling": .float(2)]),
     ]
+
+    /// A [5, 4] weight stored [4, 5] and transposed (a view BLAS reads with its flag).
+    static let transposedWeight: Tensor = {
+        let values = (0..<20).map { Float($0 % 7) * 0.1 - 0.3 }
+        let stored = (try? Tensor(shape: [4, 5], scalars: values)) ?? Tensor(values)
+        return (try? stored.transposed()) ?? stored
+    }()
 }

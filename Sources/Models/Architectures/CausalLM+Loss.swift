@@ -30,3 +30,38 @@ extension CausalLM {
         return try ModelOps.crossEntropy(logits: predicting, labels: shifted)
     }
 }
+
+extension CausalLM {
+    /// The causal-LM loss of `ids` without the [B, T, V] logits: the final hidden states
+    /// go through lm_head and cross-entropy in row chunks (`linearCrossEntropy`). Equal to
+    /// `CausalLM.loss(logits: model(ids), labels:)`; a head with a bias or adapters takes
+    /// that path instead.
+    /// - Parameters:
+    ///   - ids: [B, T] integer ids.
+    ///   - labels: [B, T] integer labels (-100 not counted).
+    ///   - attentionMask: [B, T], 0 for padding, or nil.
+    /// - Throws: `ModelError.invalidInput`, tensor errors.
+    public func loss(ids: Tensor, labels: Tensor, attentionMask: Tensor? = nil) throws -> Tensor {
+        guard head.bias == nil, !head.adapters.contains(where: { $0.isEnabled }) else {
+            return try CausalLM.loss(logits: self(ids, attentionMask: attentionMask), labels: labels)
+        }
+        guard labels.shape == ids.shape, ids.rank == 2 else {
+            throw ModelError.invalidInput(
+                "loss: ids and labels must both be [B, T], got \(ids.shape) and \(labels.shape)")
+        }
+        let (b, t) = (ids.shape[0], ids.shape[1])
+        guard t > 1 else { return Tensor(Float.nan) }
+        let hidden = try hiddenStates(embeddings: embed(ids), attentionMask: attentionMask)
+        let values = labels.toIntArray()
+        var shifted: [Int] = []
+        shifted.reserveCapacity(b * (t - 1))
+        for row in 0..<b { shifted += values[(row * t + 1)..<((row + 1) * t)] }
+        let predicting = try hidden.slice(dim: 1, start: 0, end: t - 1).contiguous()
+            .reshape([b * (t - 1), hidden.shape[2]])
+        return try Tensor.withScope("lm_head") {
+            try predicting.linearCrossEntropy(
+                weight: head.weight, targets: Tensor(ids: shifted, shape: [shifted.count]),
+                ignoreIndex: CausalLM.ignoredLabel)
+        }
+    }
+}

@@ -20,6 +20,15 @@ public protocol LinearAdapter: AnyObject {
     func forward(input: Tensor, baseOutput: Tensor, layer: Linear) throws -> Tensor
 }
 
+/// An adapter that can say it is exactly a low-rank update `y += scaling · x Aᵀ Bᵀ` at
+/// this moment (LoRA without active dropout or DoRA's magnitude), so `Linear` can run
+/// the base GEMM and the update as one fused op (`Tensor.loraLinear`).
+public protocol LowRankLinearAdapter: LinearAdapter {
+    /// A [r, in], B [out, r] and the scaling when the adapter's forward is exactly the
+    /// low-rank update now; nil when it does more (dropout in training, DoRA).
+    var lowRankFactors: (a: Tensor, b: Tensor, scaling: Float)? { get }
+}
+
 /// y = x W^T + b with W [out, in] as torch's `nn.Linear` stores it, plus the adapters
 /// attached to it, applied in order.
 public final class Linear: Layer {
@@ -64,11 +73,30 @@ public final class Linear: Layer {
     /// - Returns: [..., out].
     /// - Throws: `TensorError.shapeMismatch` when the last dimension is not `in`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        if let factors = singleLowRankAdapter() {
+            // One LoRA pair and nothing else: base and update in one op.
+            var y = try x.loraLinear(weight: weight, a: factors.a, b: factors.b, scaling: factors.scaling)
+            if let bias { y = try y.add(bias) }
+            return y
+        }
         var y = try x.matmul(weight.transposed())
         if let bias { y = try y.add(bias) }
         for adapter in adapters where adapter.isEnabled {
             y = try adapter.forward(input: x, baseOutput: y, layer: self)
         }
         return y
+    }
+
+    /// The factors of the one enabled adapter when it is a plain low-rank update.
+    private func singleLowRankAdapter() -> (a: Tensor, b: Tensor, scaling: Float)? {
+        guard !adapters.isEmpty else { return nil }
+        var found: (a: Tensor, b: Tensor, scaling: Float)? = nil
+        for adapter in adapters where adapter.isEnabled {
+            guard found == nil, let lowRank = adapter as? any LowRankLinearAdapter,
+                let factors = lowRank.lowRankFactors
+            else { return nil }
+            found = factors
+        }
+        return found
     }
 }

@@ -29,6 +29,22 @@ public enum BLAS {
             a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// `y = alpha * op(A) x + beta * y` for a row-major `A` stored `[rows, columns]`
+    /// with row stride `lda`, through `cblas_sgemv` (one pass over `A`: what a GEMM with
+    /// a single row or column costs at best). `op(A)` is `A` ([rows, columns] times x of
+    /// `columns`) or its transpose (x of `rows`).
+    public static func sgemv(
+        transA: Transpose, rows: Int, columns: Int, alpha: Float, a: UnsafePointer<Float>,
+        lda: Int, x: UnsafePointer<Float>, incx: Int, beta: Float,
+        y: UnsafeMutablePointer<Float>, incy: Int
+    ) {
+        guard rows > 0, columns > 0 else { return }
+        TensorRuntime.configure()
+        cblas_sgemv(
+            CblasRowMajor, transA == .none ? CblasNoTrans : CblasTrans, Int32(rows),
+            Int32(columns), alpha, a, Int32(lda), x, Int32(incx), beta, y, Int32(incy))
+    }
+
     /// The same contract as `sgemm`, as plain loops with Double accumulation (for tests).
     public static func naiveSgemm(
         transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,

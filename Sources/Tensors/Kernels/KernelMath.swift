@@ -62,10 +62,17 @@ enum KernelMath {
 
     /// e^x on eight lanes, to about 2 ulp (the Cephes `expf` polynomial with range
     /// reduction by ln 2). Inputs below -87.3 give 0, like a float underflow.
+    ///
+    /// Rounding and the float-to-integer step use the 1.5 * 2^23 trick (adding it
+    /// leaves the rounded value in the low mantissa bits) instead of `rounded(_:)` and
+    /// `SIMD8<Int32>(_:rounding:)`, which the standard library runs lane by lane
+    /// through generic code, many times slower than the polynomial itself.
     @inline(__always)
     static func exp(_ x: Lanes) -> Lanes {
         let clamped = pointwiseMin(pointwiseMax(x, Lanes(repeating: -87.33)), Lanes(repeating: 88.37))
-        let n = (clamped * 1.442_695_04 + 0.5).rounded(.down)
+        let magic = Lanes(repeating: 12_582_912)  // 1.5 * 2^23
+        let shifted = clamped * 1.442_695_04 + magic
+        let n = shifted - magic  // round(x / ln 2), exactly
         var r = clamped - n * 0.693_359_375
         r = r + n * 2.121_944_4e-4
         var p = Lanes(repeating: 1.987_569_15e-4)
@@ -75,8 +82,8 @@ enum KernelMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_12e-1
         let y = p * r * r + r + 1
-        let exponent = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-        let scale = unsafeBitCast(exponent, to: Lanes.self)
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Lanes.self)
         // Below the clamp, 2^n is no longer a normal float: flush to 0.
         return (y * scale).replacing(with: 0, where: x .< -87.33)
     }
@@ -106,6 +113,63 @@ enum KernelMath {
             }
         }
         return sum
+    }
+
+    /// y[i] = x[i] * w[i] * r over `count` floats (RMSNorm's output row).
+    @inline(__always)
+    static func scaleProduct(
+        _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+        _ r: Float, _ count: Int
+    ) {
+        let lanesR = Lanes(repeating: r)
+        var i = 0
+        while i + 8 <= count {
+            store(load(x + i) * lanesR * load(w + i), y + i)
+            i += 8
+        }
+        while i < count {
+            y[i] = x[i] * r * w[i]
+            i += 1
+        }
+    }
+
+    /// a[i] += b[i] over `count` floats.
+    @inline(__always)
+    static func addInPlace(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            store(load(a + i) + load(b + i), a + i)
+            i += 8
+        }
+        while i < count {
+            a[i] += b[i]
+            i += 1
+        }
+    }
+
+    /// One row of RMSNorm's backward: dx[i] += r * (w[i] dy[i] - x[i] s) and
+    /// partial[i] += dy[i] x[i] r.
+    @inline(__always)
+    static func rmsNormBackwardRow(
+        dx: UnsafeMutablePointer<Float>, partial: UnsafeMutablePointer<Float>,
+        dy: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        r: Float, s: Float, _ count: Int
+    ) {
+        let lanesR = Lanes(repeating: r)
+        let lanesS = Lanes(repeating: s)
+        var i = 0
+        while i + 8 <= count {
+            let xi = load(x + i)
+            let dyi = load(dy + i)
+            store(load(dx + i) + lanesR * (load(weight + i) * dyi - xi * lanesS), dx + i)
+            store(load(partial + i) + dyi * xi * lanesR, partial + i)
+            i += 8
+        }
+        while i < count {
+            dx[i] += r * (weight[i] * dy[i] - x[i] * s)
+            partial[i] += dy[i] * x[i] * r
+            i += 1
+        }
     }
 
     /// Loads eight floats that need not be aligned.

@@ -21,7 +21,7 @@ public enum RMSNormKernel {
                 let y = output + row * C
                 let r = 1 / (KernelMath.dot(x, x, C) / Float(C) + eps).squareRoot()
                 rstd[row] = r
-                for i in 0..<C { y[i] = x[i] * r * weight[i] }
+                KernelMath.scaleProduct(y, x, weight, r, C)
             }
         }
     }
@@ -57,15 +57,12 @@ public enum RMSNormKernel {
                 let dx = inputGradient + row * C
                 let r = rstd[row]
                 let s = KernelMath.dot3(weight, dy, x, C) / Float(C) * r * r
-                for i in 0..<C {
-                    dx[i] += r * (weight[i] * dy[i] - x[i] * s)
-                    partial[i] += dy[i] * x[i] * r
-                }
+                KernelMath.rmsNormBackwardRow(
+                    dx: dx, partial: partial, dy: dy, x: x, weight: weight, r: r, s: s, C)
             }
         }
         for part in 0..<parts {
-            let partial = partials + part * C
-            for i in 0..<C { weightGradient[i] += partial[i] }
+            KernelMath.addInPlace(weightGradient, partials + part * C, C)
         }
     }
 }

@@ -22,9 +22,17 @@ public enum SwiGLUKernel {
                 let g = gate + row * inputRowStride
                 let u = up + row * inputRowStride
                 let y = output + row * F
-                for i in 0..<F {
+                var i = 0
+                while i + 8 <= F {
+                    let gi = KernelMath.load(g + i)
+                    let sigmoid = 1 / (1 + KernelMath.exp(-gi))
+                    KernelMath.store(gi * sigmoid * KernelMath.load(u + i), y + i)
+                    i += 8
+                }
+                while i < F {
                     let sigmoid = 1 / (1 + exp(-g[i]))
                     y[i] = g[i] * sigmoid * u[i]
+                    i += 1
                 }
             }
         }
@@ -51,7 +59,19 @@ public enum SwiGLUKernel {
                 let dg = gateGradient + row * inputRowStride
                 let du = upGradient + row * inputRowStride
                 let dy = outputGradient + row * F
-                for i in 0..<F {
+                var start = 0
+                while start + 8 <= F {
+                    let gi = KernelMath.load(g + start)
+                    let dyi = KernelMath.load(dy + start)
+                    let sigmoid = 1 / (1 + KernelMath.exp(-gi))
+                    let silu = gi * sigmoid
+                    KernelMath.store(KernelMath.load(du + start) + dyi * silu, du + start)
+                    let slope = sigmoid * (1 + gi * (1 - sigmoid))
+                    KernelMath.store(
+                        KernelMath.load(dg + start) + dyi * KernelMath.load(u + start) * slope, dg + start)
+                    start += 8
+                }
+                for i in start..<F {
                     let sigmoid = 1 / (1 + exp(-g[i]))
                     let silu = g[i] * sigmoid
                     du[i] += dy[i] * silu

@@ -18,7 +18,7 @@ enum Elementwise {
         try requireFloat(x, op: op)
         // The output first: an impossible size throws before the input is copied.
         let output = Tensor(
-            unchecked: try TensorStorage(dtype: .float32, count: x.count), shape: x.shape,
+            unchecked: try TensorStorage(uninitialized: .float32, count: x.count), shape: x.shape,
             strides: Shape.contiguousStrides(x.shape), offset: 0, count: x.count)
         let input = x.contiguousFloat32()
         let source = input.storage.floats + input.offset
@@ -39,7 +39,7 @@ enum Elementwise {
         let shape = try Shape.broadcast(a.shape, b.shape, op: op)
         let count = try Shape.count(shape, op: op)
         let output = Tensor(
-            unchecked: try TensorStorage(dtype: .float32, count: count), shape: shape,
+            unchecked: try TensorStorage(uninitialized: .float32, count: count), shape: shape,
             strides: Shape.contiguousStrides(shape), offset: 0, count: count)
         let target = output.storage.floats
         let left = a.dtype == .float32 ? a : a.contiguousFloat32()
@@ -108,7 +108,7 @@ enum Elementwise {
         let count = try Shape.count(shape, op: op)
         let operands = [a, b, c].map { $0.dtype == .float32 ? $0 : $0.materialized(dtype: .float32) }
         let output = Tensor(
-            unchecked: try TensorStorage(dtype: .float32, count: count), shape: shape,
+            unchecked: try TensorStorage(uninitialized: .float32, count: count), shape: shape,
             strides: Shape.contiguousStrides(shape), offset: 0, count: count)
         let target = output.storage.floats
         let (pa, pb, pc) = (

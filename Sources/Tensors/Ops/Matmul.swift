@@ -96,8 +96,9 @@ enum MatmulKernel {
                 op: "matmul", shape: batch + [m, n], reason: "sizes beyond BLAS's 32-bit range")
         }
         let outputShape = batch + [m, n]
-        let output = try Tensor(zeros: outputShape)
-        if output.count == 0 || k == 0 { return output }
+        if k == 0 || outputShape.contains(0) { return try Tensor(zeros: outputShape) }
+        // Every element is written by a beta = 0 GEMM below: no zero-fill first.
+        let output = try Tensor.uninitialized(outputShape)
         let (left, layoutA) = prepare(a)
         let (right, layoutB) = prepare(b)
         let stridesA = Shape.broadcastStrides(
@@ -112,6 +113,12 @@ enum MatmulKernel {
             foldable(batch: batch, strides: stridesA, rowStride: layoutA.leading, rows: m)
         {
             let rows = batch.reduce(m, *)
+            if rows == 1 {
+                // One row (a decode step): a matrix-vector product streams B once.
+                vectorTimesMatrix(
+                    x: pa + left.offset, b: pb + right.offset, layout: layoutB, k: k, n: n, y: pc)
+                return output
+            }
             BLAS.sgemm(
                 transA: .none, transB: layoutB.transpose, m: rows, n: n, k: k, alpha: 1,
                 a: pa + left.offset, lda: layoutA.leading, b: pb + right.offset,
@@ -141,6 +148,24 @@ enum MatmulKernel {
             throw failure
         }
         return output
+    }
+
+    /// y[n] = x[k] @ op(B)[k, n] for B handed to BLAS with `layout`, through sgemv.
+    static func vectorTimesMatrix(
+        x: UnsafePointer<Float>, b: UnsafePointer<Float>, layout: Layout, k: Int, n: Int,
+        y: UnsafeMutablePointer<Float>
+    ) {
+        if layout.transpose == .transposed {
+            // B is stored [n, k] (a Linear weight): y = B_stored x.
+            BLAS.sgemv(
+                transA: .none, rows: n, columns: k, alpha: 1, a: b, lda: layout.leading, x: x,
+                incx: 1, beta: 0, y: y, incy: 1)
+        } else {
+            // B is stored [k, n]: y = B_stored^T x.
+            BLAS.sgemv(
+                transA: .transposed, rows: k, columns: n, alpha: 1, a: b, lda: layout.leading, x: x,
+                incx: 1, beta: 0, y: y, incy: 1)
+        }
     }
 
     /// Whether batch dims with `strides` and rows of `rowStride` form one run of

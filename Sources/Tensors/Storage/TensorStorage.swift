@@ -34,6 +34,18 @@ public final class TensorStorage: @unchecked Sendable {
         self.init(validated: dtype, count: count, bytes: bytes, memory: memory)
     }
 
+    /// Allocates storage for `count` elements without zeroing it, for kernel outputs
+    /// that write every element before anything reads them.
+    /// - Throws: `TensorError.sizeOverflow`, `.outOfMemory`.
+    public convenience init(uninitialized dtype: DType, count: Int) throws {
+        let (bytes, overflow) = Swift.max(0, count).multipliedReportingOverflow(by: dtype.byteSize)
+        guard !overflow else { throw TensorError.sizeOverflow(op: "storage", shape: [count]) }
+        guard let memory = malloc(Swift.max(bytes, 1)) else {
+            throw TensorError.outOfMemory(op: "storage", bytes: bytes)
+        }
+        self.init(validated: dtype, count: Swift.max(0, count), bytes: bytes, memory: memory)
+    }
+
     /// Allocates zeroed storage for a count known to be valid (the element count of an
     /// existing array or tensor).
     convenience init(dtype: DType, validCount count: Int) {

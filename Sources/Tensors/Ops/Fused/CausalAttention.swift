@@ -16,8 +16,8 @@ extension OpSpec {
         forward: { inputs, attributes in
             let call = try AttentionOp(inputs, attributes)
             let c = call.configuration
-            let output = try Tensor(zeros: call.outputShape)
-            let logSumExp = try Tensor(zeros: [c.B, c.H, c.T])
+            let output = try Tensor.uninitialized(call.outputShape)
+            let logSumExp = try Tensor.uninitialized([c.B, c.H, c.T])
             withExtendedLifetime(call.tensors) {
                 AttentionKernel.forward(
                     output: FusedOps.floats(output), logSumExp: FusedOps.floats(logSumExp),

@@ -5,7 +5,7 @@ enum FusedOps {
     /// The fused ops.
     static let all: [OpSpec] = [
         OpSpec.rmsNorm, OpSpec.rotaryEmbedding, OpSpec.causalAttention, OpSpec.swiGLU,
-        OpSpec.crossEntropy, OpSpec.linearCrossEntropy, OpSpec.embedding,
+        OpSpec.crossEntropy, OpSpec.linearCrossEntropy, OpSpec.embedding, OpSpec.loraLinear,
     ]
 
     /// The first float of a contiguous float32 tensor. The caller keeps `tensor` alive

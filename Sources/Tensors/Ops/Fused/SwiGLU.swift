@@ -10,7 +10,7 @@ extension OpSpec {
         name: "swiglu", arity: .atLeast(1),
         forward: { inputs, _ in
             let operands = try SwiGLUOp.operands(inputs)
-            let output = try Tensor(zeros: operands.outputShape)
+            let output = try Tensor.uninitialized(operands.outputShape)
             withExtendedLifetime(operands.tensors) {
                 SwiGLUKernel.forward(
                     output: FusedOps.floats(output), gate: operands.gate, up: operands.up,
