@@ -47,7 +47,7 @@ struct Workload: Sendable {
 ///     freeze (last k layers)    2N + A + 2 N_head + 4 k N_layer + 2 k A_layer
 ///     generation                2N per new token
 ///
-/// (The LoRA formula gives the issue's 171 GFLOP/s for PyTorch's 2.09 s step.)
+/// (For the issue's 2.09 s PyTorch LoRA step this gives 165 GFLOP/s; the issue quotes 171.)
 struct ModelShape: Sendable {
     var vocabulary = 32000
     var hidden = 512
