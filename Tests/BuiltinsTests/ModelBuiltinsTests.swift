@@ -16,7 +16,9 @@ import Testing
             print(logits.shape)
             print(model.embed(ids).shape)
             let from_embeddings = model(model.embed(ids))
-            print(((from_embeddings - logits).abs().max()).item() == 0.0)
+            # Same path either way; a bound rather than bit equality because parallel
+            # tests may change OpenBLAS's process-wide thread count between the calls.
+            print(((from_embeddings - logits).abs().max()).item() < 1e-5)
             let loss = logits.loss(ids)
             print(loss.item() > 0.0)
             print(len(model.params()) > 10)
