@@ -66,6 +66,7 @@ private struct Builder {
     mutating func build() throws -> RecipeProgram {
         try checkCombinations()
         let notes = settings.noOps.map { "\($0.key): accepted, no effect: \($0.reason)" }
+            + unusedKeys.map { "\($0.key): no effect with \($0.reason) (LLaMA-Factory ignores it too)" }
         lines.append("# lfs code for the LLaMA-Factory recipe \(file) (`lfs train --print`).")
         lines.append("# Keys the recipe leaves out take LLaMA-Factory's defaults.")
         for note in notes { lines.append("# " + note) }
@@ -117,6 +118,25 @@ private struct Builder {
         where (settings.int(key) ?? 1) < 1 {
             throw fail(key, "'\(key)' must be at least 1, got \(settings.value(key).text)")
         }
+    }
+
+    /// Keys given that the chosen stage or method does not read, with that stage or method.
+    var unusedKeys: [(key: String, reason: String)] {
+        let loraKeys = ["lora_rank", "lora_alpha", "lora_dropout", "lora_target"]
+        let freezeKeys = ["freeze_trainable_layers", "freeze_trainable_modules", "freeze_extra_modules"]
+        let dpoKeys = ["pref_loss", "pref_ftx", "simpo_gamma", "dpo_label_smoothing"]
+        let ktoKeys = ["kto_chosen_weight", "kto_rejected_weight"]
+        var unused: [(String, String)] = []
+        func mark(_ keys: [String], _ reason: String) {
+            for key in keys where settings.has(key) { unused.append((key, reason)) }
+        }
+        if method != "lora" { mark(loraKeys, "finetuning_type: \(method)") }
+        if method != "freeze" { mark(freezeKeys, "finetuning_type: \(method)") }
+        if stage != "dpo" { mark(dpoKeys, "stage: \(stage)") }
+        if stage != "kto" { mark(ktoKeys, "stage: \(stage)") }
+        if stage != "dpo" && stage != "kto" { mark(["pref_beta"], "stage: \(stage)") }
+        if settings.string("eval_strategy") != "steps" { mark(["eval_steps"], "eval_strategy: no") }
+        return unused
     }
 
     /// DPO with a loss that compares against a reference model.
@@ -183,13 +203,15 @@ private struct Builder {
                 hint: "dataset: identity uses the bundled identity set")
         }
         let names = LfsCode.splitNames(list)
-        guard names.count == 1 else {
-            throw fail(
-                "dataset", "several data sets (\(names.joined(separator: ", "))) are not supported yet",
-                hint: "lfs cannot concatenate data sets yet; name one")
-        }
         let directory = try registryDirectory()
-        if let directory { try checkRegistry(directory, name: names[0]) }
+        if let directory {
+            for name in names { try checkRegistry(directory, name: name) }
+        } else if names.count > 1 {
+            throw fail(
+                "dataset", "several data sets (\(names.joined(separator: ", "))) need a dataset_dir",
+                hint: "lfs's bundled sets are used one at a time; give dataset_dir: with a dataset_info.json")
+        }
+        let source = names.joined(separator: ",")  // the dataset builtin concatenates them
         var labelled: [(String, String)] = []
         if directory != nil {
             labelled.append(("dataset_dir", LfsCode.string(settings.string("dataset_dir") ?? "data")))
@@ -210,7 +232,7 @@ private struct Builder {
             lines.append(
                 LfsCode.call(
                     "let all_data = ", "dataset",
-                    groups: [[LfsCode.string(names[0])] + LfsCode.labelled(labelled)]))
+                    groups: [[LfsCode.string(source)] + LfsCode.labelled(labelled)]))
             let seed = settings.int("seed") ?? 42
             lines.append(
                 "let data, val_data = all_data.split(val: \(LfsCode.float(valSize)), seed: \(seed))")
@@ -218,7 +240,7 @@ private struct Builder {
             lines.append(
                 LfsCode.call(
                     "let data = ", "dataset",
-                    groups: [[LfsCode.string(names[0])] + LfsCode.labelled(labelled)]))
+                    groups: [[LfsCode.string(source)] + LfsCode.labelled(labelled)]))
         }
     }
 

@@ -49,6 +49,16 @@ import Testing
         #expect(output.contains("lfs train: 3 steps"))
     }
 
+    /// `dataset: a,b` end to end: the two sets, max_samples each, make one epoch.
+    @Test(.enabled(if: hasLoops)) func twoDataSetsAreConcatenated() throws {
+        let (folder, output) = try Self.run(
+            "tiny_lora_sft",
+            extra: ["dataset=identity,sft_demo", "max_samples=4", "max_steps=-1", "num_train_epochs=1",
+                    "per_device_train_batch_size=2"])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(output.contains("lfs train: 4 steps"), "\(output)")
+    }
+
     @Test(.enabled(if: hasLoops)) func dpoRecipeRuns() throws {
         let (folder, output) = try Self.run("tiny_dpo")
         defer { try? FileManager.default.removeItem(atPath: folder) }

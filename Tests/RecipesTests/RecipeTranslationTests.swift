@@ -118,8 +118,43 @@ import Testing
         let missing = try #require(
             RecipeTestSupport.error(Self.minimal + "dataset_dir: nowhere\n"))
         #expect(missing.message.contains("no dataset_info.json in dataset_dir 'nowhere'"))
-        let several = try #require(RecipeTestSupport.error("model_name_or_path: tiny\ndataset: identity,sft_demo\n"))
-        #expect(several.message.contains("several data sets"))
+    }
+
+    /// LLaMA-Factory's `dataset: a,b`: registered sets, concatenated by the dataset builtin.
+    @Test func severalDataSetsNeedARegistry() throws {
+        let code = try RecipeTestSupport.program(
+            "model_name_or_path: tiny\ndataset: identity, sft_demo\ndataset_dir: data\nmax_samples: 5\n").code
+        #expect(code.contains(
+            "let data = dataset(\"identity,sft_demo\", dataset_dir: \"data\", stage: \"sft\""))
+        #expect(code.contains("max_samples: 5,"))
+        // Each name is checked against the registry.
+        let typo = try #require(
+            RecipeTestSupport.error("model_name_or_path: tiny\ndataset: identity,sft_dmeo\n"))
+        #expect(typo.message.contains("'sft_dmeo' is not in"))
+        #expect(typo.hint == "did you mean 'sft_demo'?")
+        // With no registry, the bundled sets are used one at a time.
+        let elsewhere = RecipeTranslator(currentDirectory: "/nonexistent-folder")
+        do {
+            _ = try Recipe.program(
+                text: "model_name_or_path: tiny\ndataset: identity,sft_demo\n", file: "r.yaml",
+                overrides: [], translator: elsewhere)
+            Issue.record("several sets without a registry translated")
+        } catch let error as RecipeError {
+            #expect(error.message.contains("several data sets (identity, sft_demo) need a dataset_dir"))
+            #expect(error.location == RecipeLocation(file: "r.yaml", line: 2))
+        }
+    }
+
+    /// Keys the stage or method never reads are noted, not silently dropped.
+    @Test func keysTheStageDoesNotReadAreNoted() throws {
+        let program = try RecipeTestSupport.program(
+            Self.minimal + "finetuning_type: full\nlora_rank: 4\npref_beta: 0.2\n")
+        #expect(program.notes == [
+            "lora_rank: no effect with finetuning_type: full (LLaMA-Factory ignores it too)",
+            "pref_beta: no effect with stage: sft (LLaMA-Factory ignores it too)",
+        ])
+        #expect(program.code.contains("# pref_beta: no effect with stage: sft"))
+        #expect(try RecipeTestSupport.program(Self.minimal + "lora_rank: 4\n").notes.isEmpty)
     }
 
     @Test func validationSplitAndEvaluation() throws {

@@ -64,17 +64,25 @@ public enum DatasetBuiltins: BuiltinDomain {
                 strict: try arguments.bool("strict"))
         }
         if let directory = try arguments.optionalString("dataset_dir") {  // a user's dataset_info.json
-            let data = try Dataset(
-                named: source, registryDirectory: directory, maxSamples: maxSamples,
-                strict: try arguments.bool("strict"))
-            if source == "identity" {
-                data.fillPlaceholders(["name": try arguments.string("name"), "author": try arguments.string("author")])
+            // "a,b" concatenates registered sets, max_samples each, as LLaMA-Factory's `dataset: a,b`.
+            let names = source.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = try names.filter { !$0.isEmpty }.map { name in
+                let data = try Dataset(
+                    named: name, registryDirectory: directory, maxSamples: maxSamples,
+                    strict: try arguments.bool("strict"))
+                if name == "identity" {
+                    data.fillPlaceholders([
+                        "name": try arguments.string("name"), "author": try arguments.string("author"),
+                    ])
+                }
+                return data
             }
-            return data
+            return try Dataset.concatenating(parts, name: source)
         }
         if source == "identity" {
             return try BundledData.identity(
-                name: try arguments.string("name"), author: try arguments.string("author"))
+                name: try arguments.string("name"), author: try arguments.string("author"),
+                maxSamples: maxSamples)
         }
         return try BundledData.dataset(named: source, maxSamples: maxSamples)
     }

@@ -55,11 +55,12 @@ public enum BundledData {
     /// - Parameters:
     ///   - name: the assistant's name.
     ///   - author: its maker.
+    ///   - maxSamples: keep only the first this many pairs (`max_samples`).
     /// - Throws: reading errors.
-    public static func identity(name: String = "lfs", author: String = "the lfs authors") throws
-        -> Dataset
-    {
-        let dataset = try dataset(named: "identity")
+    public static func identity(
+        name: String = "lfs", author: String = "the lfs authors", maxSamples: Int? = nil
+    ) throws -> Dataset {
+        let dataset = try dataset(named: "identity", maxSamples: maxSamples)
         dataset.fillPlaceholders(["name": name, "author": author])
         return dataset
     }
