@@ -121,6 +121,29 @@ import Testing
         #expect(outcome.output.hasSuffix("interrupted 2\ntrue\ntrue\n"))
     }
 
+    @Test func uninterruptedRunsItsBlockToTheEndAndTheInterruptLandsAfter() throws {
+        // Inside the block neither tensor ops nor the interpreter's own checks (every 1024
+        // steps: the loop below runs past that) stop; the first op after the block does.
+        let outcome = TrainScript.run(
+            """
+            var count = 0
+            let stopped = interruptible {
+                uninterrupted {
+                    press_ctrl_c()
+                    let x = randn([4, 4], seed: 0) @ randn([4, 4], seed: 1)
+                    for i in range(5000) { count += 1 }
+                    print("block finished", count, x.shape)
+                }
+                let y = randn([2], seed: 0) + 1
+                print("not reached")
+            }
+            print(stopped)
+            """,
+            ctrlC: true)
+        #expect(outcome.error == nil, "\(outcome.located ?? "")")
+        #expect(outcome.output == "block finished 5000 [4, 4]\ntrue\n")
+    }
+
     @Test func logBuiltinsKeepNumbersAsTheyAre() throws {
         let folder = try TrainScript.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -121,8 +121,10 @@ public enum OptimBuiltins: BuiltinDomain {
 
     /// Sends the optimizer's warnings (skipped steps) to the script's output.
     static func warned(_ optimizer: Optimizer, _ arguments: Arguments) -> Optimizer {
-        let interpreter = arguments.interpreter
-        optimizer.warningHandler = { interpreter.output("warning: \($0)\n") }
+        // Weakly: an optimizer bound to a global would otherwise keep its interpreter alive.
+        optimizer.warningHandler = { [weak interpreter = arguments.interpreter] message in
+            interpreter?.output("warning: \(message)\n")
+        }
         return optimizer
     }
 

@@ -35,6 +35,17 @@ public enum TrainBuiltins: BuiltinDomain {
             }
         },
         Builtin(
+            "uninterrupted", Signature(["body"]),
+            doc: "runs a block to its end even if Ctrl-C is pressed meanwhile; the interrupt then stops the program at its next check (an optimizer step and its bookkeeping are never cut in half)"
+        ) { arguments in
+            let body = try arguments.callable(0)
+            // Ops inside check a private flag nobody sets; the process's flag (or the one a
+            // test installed) keeps the request for the first op after the block.
+            return try TensorRuntime.withInterruptFlag(Tensors.InterruptFlag()) {
+                try arguments.interpreter.withInterruptsDeferred { try arguments.call(body) }
+            }
+        },
+        Builtin(
             "manual_seed", Signature(["seed"]),
             doc: "reseeds the global random generator (dropout, NEFTune, randn), as torch.manual_seed"
         ) { arguments in

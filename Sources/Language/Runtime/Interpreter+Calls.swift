@@ -141,14 +141,8 @@ extension Interpreter {
                 error.leaving(builtin.name, calledAt: span)
             }
             throw error
-        } catch let control as ControlFlow {
-            throw control
-        } catch let error as HostError {
-            throw RuntimeError(.hostError(error.message, span, hint: error.hint))
-        } catch let error as any InterruptionReporting where error.isInterruption {
-            throw RuntimeError(.interrupted(span ?? Interpreter.noSpan), kind: .interrupted)
         } catch {
-            throw RuntimeError(.hostError(Interpreter.message(of: error), span, hint: nil))
+            throw Interpreter.raised(error, at: span)
         }
     }
 
@@ -208,12 +202,8 @@ extension Interpreter {
             if let property = object.hostType.property(named: name) {
                 do {
                     return try property.get(object)
-                } catch let error as RuntimeError {
-                    throw error
-                } catch let error as HostError {
-                    throw RuntimeError(.hostError(error.message, span, hint: error.hint))
                 } catch {
-                    throw RuntimeError(.hostError(Interpreter.message(of: error), span, hint: nil))
+                    throw Interpreter.raised(error, at: span)
                 }
             }
         case .module(let module):
@@ -236,12 +226,8 @@ extension Interpreter {
         guard let set = property.set else { throw RuntimeError(.readOnlyProperty(value.typeName, name, span)) }
         do {
             try set(object, newValue)
-        } catch let error as RuntimeError {
-            throw error
-        } catch let error as HostError {
-            throw RuntimeError(.hostError(error.message, span, hint: error.hint))
         } catch {
-            throw RuntimeError(.hostError(Interpreter.message(of: error), span, hint: nil))
+            throw Interpreter.raised(error, at: span)
         }
     }
 

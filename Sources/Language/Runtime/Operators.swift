@@ -120,14 +120,8 @@ enum Operators {
     static func hostCall<T>(_ body: () throws -> T, _ span: SourceSpan) throws -> T {
         do {
             return try body()
-        } catch let error as RuntimeError {
-            throw error
-        } catch let error as ControlFlow {
-            throw error
-        } catch let error as HostError {
-            throw RuntimeError(.hostError(error.message, span, hint: error.hint))
         } catch {
-            throw RuntimeError(.hostError(Interpreter.message(of: error), span, hint: nil))
+            throw Interpreter.raised(error, at: span)
         }
     }
 

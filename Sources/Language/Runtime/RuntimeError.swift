@@ -31,6 +31,23 @@ extension Interpreter {
         if let error = error as? ScriptError { return error.kind == .interrupted }
         return (error as? any InterruptionReporting)?.isInterruption ?? false
     }
+
+    /// What a Swift error thrown by host code (a builtin, an operator, a property) becomes
+    /// in the script at `span`: runtime errors and control flow pass through, an
+    /// interruption stays an interruption (which `try`/`catch` does not catch), anything
+    /// else is an ordinary, catchable error with the host's message.
+    static func raised(_ error: any Error, at span: SourceSpan?) -> any Error {
+        switch error {
+        case is RuntimeError, is ControlFlow:
+            return error
+        case let error as HostError:
+            return RuntimeError(.hostError(error.message, span, hint: error.hint))
+        case let error as any InterruptionReporting where error.isInterruption:
+            return RuntimeError(.interrupted(span ?? Interpreter.noSpan), kind: .interrupted)
+        default:
+            return RuntimeError(.hostError(Interpreter.message(of: error), span, hint: nil))
+        }
+    }
 }
 
 /// Counters checked at every loop iteration and call: the step limit, the interrupt
@@ -43,6 +60,9 @@ final class ExecutionState {
     var stepsLeft: Int?
     var depth = 0
     var maxDepth: Int
+    /// How many `withInterruptsDeferred` blocks are running; while above 0 a pending
+    /// interrupt waits.
+    var deferredInterrupts = 0
 
     init(interrupt: InterruptFlag, maxDepth: Int) {
         self.interrupt = interrupt
@@ -62,7 +82,7 @@ final class ExecutionState {
     }
 
     private func slowCheck(_ span: SourceSpan) throws {
-        if interrupt.isRequested {
+        if interrupt.isRequested && deferredInterrupts == 0 {
             interrupt.clear()
             budget = 1024
             throw RuntimeError(.interrupted(span), kind: .interrupted)
