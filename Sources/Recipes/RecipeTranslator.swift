@@ -212,6 +212,10 @@ private struct Builder {
                 hint: "lfs's bundled sets are used one at a time; give dataset_dir: with a dataset_info.json")
         }
         let source = names.joined(separator: ",")  // the dataset builtin concatenates them
+        // LLaMA-Factory (hparams/data_args.py) takes one off cutoff_len when packing, which
+        // stage pt does by default.
+        let cutoffLength = settings.int("cutoff_len") ?? 2048
+        let cutoff = stage == "pt" ? max(1, cutoffLength - 1) : cutoffLength
         var labelled: [(String, String)] = []
         if directory != nil {
             labelled.append(("dataset_dir", LfsCode.string(settings.string("dataset_dir") ?? "data")))
@@ -219,11 +223,14 @@ private struct Builder {
         labelled += [
             ("stage", LfsCode.string(stage)),
             ("template", LfsCode.string(settings.string("template") ?? "auto")),
-            ("cutoff", String(settings.int("cutoff_len") ?? 2048)),
+            ("cutoff", String(cutoff)),
             ("max_samples", settings.int("max_samples").map { String($0) } ?? "nil"),
             ("train_on_prompt", String(settings.bool("train_on_prompt"))),
             ("mask_history", String(settings.bool("mask_history"))),
         ]
+        if stage == "pt" {
+            lines.append("# stage pt packs blocks of cutoff_len - 1 tokens, as LLaMA-Factory's DataArguments")
+        }
         if directory == nil {
             lines.append("# no data/dataset_info.json here: the data set is looked up among lfs's bundled ones")
         }

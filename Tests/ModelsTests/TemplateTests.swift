@@ -157,7 +157,7 @@ private func check(
     }
 
     @Test func namesAndRegistration() throws {
-        for name in ["default", "empty", "alpaca", "chatml", "llama2", "llama3", "qwen", "qwen3", "qwen3_nothink", "mistral", "gemma"] {
+        for name in ["default", "empty", "fewshot", "alpaca", "chatml", "llama2", "llama3", "qwen", "qwen3", "qwen3_nothink", "mistral", "gemma"] {
             #expect(TemplateRegistry.names.contains(name), "\(name)")
         }
         #expect(throws: TemplateError.self) { try TemplateRegistry.template(named: "vicuna_test_missing") }

@@ -67,6 +67,15 @@ import Testing
         #expect(output.contains("lfs train: 3 steps"))
     }
 
+    /// The bundled kto_demo set through a KTO recipe.
+    @Test(.enabled(if: hasLoops)) func ktoRecipeRunsOnTheBundledKTOSet() throws {
+        let (folder, output) = try Self.run("tiny_kto")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(Self.exists(folder + "/adapter_model.safetensors"))
+        #expect(Self.exists(folder + "/trainer_log.jsonl"))
+        #expect(output.contains("lfs train: 3 steps"), "\(output)")
+    }
+
     @Test(.enabled(if: hasLoops)) func freezeRecipeWritesTheFullModel() throws {
         let (folder, _) = try Self.run("tiny_freeze")
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -64,6 +64,8 @@ import Testing
         #expect(code.contains("lr: 0.001"))
         #expect(code.contains("train.pt(\n"))
         #expect(code.contains("dataset(\"pretrain_demo\""))
+        // Packed pre-training: LLaMA-Factory's blocks are cutoff_len - 1 long.
+        #expect(code.contains("cutoff: 2047,"))
         let error = try #require(RecipeTestSupport.error(Self.minimal, overrides: ["max_step=3"]))
         #expect(error.location == RecipeLocation(file: nil, line: 1))
         #expect(error.hint == "did you mean 'max_steps'?")

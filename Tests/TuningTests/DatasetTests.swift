@@ -162,7 +162,7 @@ struct DatasetTests {
 
     @Test func bundledSetsLoadAndIdentityIsFilled() throws {
         let registry = try BundledData.registry()
-        #expect(registry.names == ["identity", "sft_demo", "preference_demo", "pretrain_demo"])
+        #expect(registry.names == ["identity", "sft_demo", "preference_demo", "kto_demo", "pretrain_demo"])
         let identity = try BundledData.identity(name: "Ada", author: "the lab")
         #expect(identity.count == 100)
         let texts = identity.examples.flatMap { $0.prompt + $0.response }.map(\.content)
@@ -172,5 +172,8 @@ struct DatasetTests {
         #expect(preference.count == 30 && preference.examples.allSatisfy { $0.response.count == 2 })
         let text = try BundledData.dataset(named: "pretrain_demo")
         #expect(text.count == 20 && text.examples.allSatisfy { $0.text.count > 100 })
+        let kto = try BundledData.dataset(named: "kto_demo")
+        #expect(kto.count == 40 && kto.examples.filter { $0.desirable == true }.count == 20)
+        #expect(kto.examples.allSatisfy { $0.desirable != nil && $0.response.count == 2 })
     }
 }

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// The chat templates by name: the built-in ones (LLaMA-Factory's `default`, `empty`,
-/// `alpaca`, `chatml`, `llama2`, `llama3`, `qwen`, `qwen3`, `qwen3_nothink`, `mistral`,
+/// `fewshot`, `alpaca`, `chatml`, `llama2`, `llama3`, `qwen`, `qwen3`, `qwen3_nothink`, `mistral`,
 /// `gemma`) and any a program or an lfs script registers.
 public enum TemplateRegistry {
     private static let store = TemplateStore()
@@ -66,6 +66,7 @@ public enum TemplateRegistry {
                 name: "default", user: [.text("Human: {{content}}"), .eos, .text("\nAssistant:")],
                 assistant: [.text("{{content}}"), .eos, .text("\n")], system: [.text("System: {{content}}"), .eos, .text("\n")]),
             ChatTemplate(name: "empty", assistant: [.text("{{content}}")]),
+            ChatTemplate(name: "fewshot", assistant: [.text("{{content}}\n\n")], efficientEOS: true),
             ChatTemplate(
                 name: "alpaca", user: [.text("### Instruction:\n{{content}}\n\n### Response:\n")],
                 assistant: [.text("{{content}}"), .eos, .text("\n\n")],

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The data sets that ship in the repository's `data/` folder (identity, sft_demo,
-/// preference_demo, pretrain_demo), registered in its `dataset_info.json`.
+/// preference_demo, kto_demo, pretrain_demo), registered in its `dataset_info.json`.
 ///
 /// The folder is found, in order, at `$LFS_DATA_DIR`, by walking up from the running
 /// executable (so `.build/release/lfs` finds the checkout it was built in), and from this

@@ -17,12 +17,18 @@ public final class EncodedDataset {
     public var count: Int { items.count }
 
     /// Encodes every example for SFT.
-    /// - Throws: the first example's error when `strict`; others are skipped and counted.
+    /// - Throws: `DatasetError.invalidArgument` for `trainOnPrompt` with an efficient-EOS
+    ///   template (LLaMA-Factory refuses it too: its prompts would start with the previous
+    ///   answer's EOS); the first example's error when `strict`; others are skipped and counted.
     public static func supervised(
         _ dataset: Dataset, encoder: any ConversationEncoding,
         options: DatasetProcessors.SupervisedOptions, strict: Bool = true
     ) throws -> EncodedDataset {
-        try encodeEach(dataset, strict: strict) {
+        if options.trainOnPrompt && encoder.efficientEOS {
+            throw DatasetError.invalidArgument(
+                name: "train_on_prompt", reason: "the template puts one EOS at the end (efficient EOS) and does not support it")
+        }
+        return try encodeEach(dataset, strict: strict) {
             .single(try DatasetProcessors.supervised($0, encoder: encoder, options: options, file: dataset.name))
         }
     }

@@ -1,0 +1,135 @@
+import Foundation
+import Models
+import Testing
+
+@testable import Tuning
+
+/// Data encoding compared token for token with LLaMA-Factory's own pipeline. The data
+/// files and `dataset_info.json` in Tests/Fixtures/tuning/templates/ are encoded by
+/// LLaMA-Factory (Scripts/fixtures/templates.py, its `get_dataset` with the embedded tiny
+/// model's tokenizer) into `expected.json`: alpaca (input, system, history), sharegpt
+/// (multi-turn, system tag and column, custom role tags), pairwise (alpaca and sharegpt),
+/// KTO and packed pre-training text, under the templates qwen, default, alpaca, llama2 and
+/// fewshot (efficient EOS), with train_on_prompt, mask_history and cutoffs that truncate.
+/// Here the same files go through lfs's registry, converters and encoders.
+@Suite struct TemplateFixtureTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/tuning/templates").path
+    static let tiny = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/Models/Embedded/tiny").path
+
+    /// One encoding LLaMA-Factory made: the data set, how it was encoded, and its rows.
+    struct Case: CustomStringConvertible, Sendable {
+        let dataset: String
+        let stage: String
+        let template: String
+        let cutoff: Int
+        let trainOnPrompt: Bool
+        let maskHistory: Bool
+        /// Each row's columns (`kto_tags` as `[1]` or `[0]`).
+        let examples: [[String: [Int]]]
+
+        var description: String {
+            "\(stage) \(dataset) template \(template) cutoff \(cutoff)"
+                + (trainOnPrompt ? " train_on_prompt" : "") + (maskHistory ? " mask_history" : "")
+        }
+    }
+
+    static let cases: [Case] = {
+        guard let data = FileManager.default.contents(atPath: folder + "/expected.json"),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let cases = object["cases"] as? [[String: Any]]
+        else { return [] }
+        return cases.map { entry in
+            Case(
+                dataset: entry["dataset"] as? String ?? "", stage: entry["stage"] as? String ?? "",
+                template: entry["template"] as? String ?? "", cutoff: entry["cutoff"] as? Int ?? 0,
+                trainOnPrompt: entry["train_on_prompt"] as? Bool ?? false,
+                maskHistory: entry["mask_history"] as? Bool ?? false,
+                examples: (entry["examples"] as? [[String: Any]] ?? []).map { row in
+                    row.mapValues { value in
+                        if let flag = value as? Bool { return [flag ? 1 : 0] }
+                        return value as? [Int] ?? []
+                    }
+                })
+        }
+    }()
+
+    @Test func fixtureCoversEveryStageAndTemplate() {
+        #expect(Set(Self.cases.map(\.stage)) == ["sft", "rm", "kto", "pt"])
+        #expect(Set(Self.cases.map(\.template)).isSuperset(of: ["qwen", "default", "alpaca", "llama2", "fewshot"]))
+        #expect(Self.cases.contains { $0.trainOnPrompt })
+        #expect(Self.cases.contains { $0.maskHistory })
+        // A cutoff below the longest example, so truncation is compared too.
+        #expect(Self.cases.contains { $0.cutoff == 40 && $0.stage == "sft" })
+    }
+
+    /// The sequences lfs makes for a case, named as LLaMA-Factory's columns.
+    static func encode(_ testCase: Case) throws -> [[String: [Int]]] {
+        let tokenizer = try Tokenizer.load(directory: tiny)
+        let records = try Dataset(named: testCase.dataset, registryDirectory: folder)
+        func columns(_ sequence: EncodedSequence, prefix: String = "") -> [String: [Int]] {
+            [prefix + "input_ids": sequence.ids, prefix + "labels": sequence.labels]
+        }
+        if testCase.stage == "pt" {
+            // LLaMA-Factory's DataArguments take one off cutoff_len when packing ("avoid
+            // pad_to_multiple_of"); the recipe translator passes cutoff_len - 1 for stage pt.
+            let encoded = try EncodedDataset.pretrain(records, tokenizer: tokenizer, cutoff: testCase.cutoff - 1)
+            return encoded.items.map { item in
+                guard case .single(let sequence) = item else { return [:] }
+                return columns(sequence)
+            }
+        }
+        let encoder = try TemplateEncoder(templateNamed: testCase.template, tokenizer: tokenizer)
+        let encoded: EncodedDataset
+        switch testCase.stage {
+        case "rm": encoded = try EncodedDataset.pairwise(records, encoder: encoder, cutoff: testCase.cutoff)
+        case "kto": encoded = try EncodedDataset.feedback(records, encoder: encoder, cutoff: testCase.cutoff)
+        default:
+            encoded = try EncodedDataset.supervised(
+                records, encoder: encoder,
+                options: .init(
+                    cutoff: testCase.cutoff, trainOnPrompt: testCase.trainOnPrompt,
+                    maskHistory: testCase.maskHistory))
+        }
+        return encoded.items.map { item in
+            switch item {
+            case .single(let sequence): return columns(sequence)
+            case .pair(let chosen, let rejected):
+                return columns(chosen, prefix: "chosen_").merging(columns(rejected, prefix: "rejected_")) { $1 }
+            case .feedback(let sequence, let kl, let desirable):
+                return columns(sequence).merging(columns(kl, prefix: "kl_")) { $1 }
+                    .merging(["kto_tags": [desirable ? 1 : 0]]) { $1 }
+            }
+        }
+    }
+
+    @Test(arguments: cases) func encodingMatchesLLaMAFactory(_ testCase: Case) throws {
+        let ours = try Self.encode(testCase)
+        try #require(ours.count == testCase.examples.count, "\(testCase): \(ours.count) examples, expected \(testCase.examples.count)")
+        for (index, expected) in testCase.examples.enumerated() {
+            for (column, want) in expected {
+                let got = ours[index][column] ?? []
+                #expect(
+                    got == want,
+                    "\(testCase), example \(index), \(column): first difference at \(Self.firstDifference(got, want))\n lfs: \(got)\n LLaMA-Factory: \(want)")
+            }
+        }
+    }
+
+    static func firstDifference(_ a: [Int], _ b: [Int]) -> Int {
+        zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+    }
+
+    /// LLaMA-Factory refuses train_on_prompt with an efficient-EOS template.
+    @Test func trainOnPromptNeedsAnEOSPerAnswer() throws {
+        let tokenizer = try Tokenizer.load(directory: Self.tiny)
+        let encoder = try TemplateEncoder(templateNamed: "fewshot", tokenizer: tokenizer)
+        let records = try Dataset(named: "alpaca_fx", registryDirectory: Self.folder)
+        #expect(throws: DatasetError.self) {
+            try EncodedDataset.supervised(
+                records, encoder: encoder, options: .init(cutoff: 64, trainOnPrompt: true))
+        }
+    }
+}
