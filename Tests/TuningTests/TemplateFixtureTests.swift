@@ -9,12 +9,16 @@ import Testing
 /// LLaMA-Factory (Scripts/fixtures/templates.py, its `get_dataset` with the embedded tiny
 /// model's tokenizer) into `expected.json`: alpaca (input, system, history), sharegpt
 /// (multi-turn, system tag and column, custom role tags), pairwise (alpaca and sharegpt),
-/// KTO and packed pre-training text, under the templates qwen, default, alpaca, llama2 and
-/// fewshot (efficient EOS), with train_on_prompt, mask_history and cutoffs that truncate.
+/// KTO and pre-training text (packed and not), under the templates qwen, chatml, default,
+/// alpaca, fewshot (efficient EOS) with the tiny tokenizer and llama3, llama2 and mistral
+/// with fixture tokenizers that have their special tokens, with train_on_prompt,
+/// mask_history and cutoffs that truncate.
 /// Here the same files go through lfs's registry, converters and encoders.
 @Suite struct TemplateFixtureTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/tuning/templates").path
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
     static let tiny = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Sources/Models/Embedded/tiny").path
@@ -24,14 +28,18 @@ import Testing
         let dataset: String
         let stage: String
         let template: String
+        /// "tiny" (the embedded model's) or "tokenizers/<name>" under Tests/Fixtures.
+        let tokenizer: String
         let cutoff: Int
+        /// Stage pt: packed into blocks.
+        let packing: Bool
         let trainOnPrompt: Bool
         let maskHistory: Bool
         /// Each row's columns (`kto_tags` as `[1]` or `[0]`).
         let examples: [[String: [Int]]]
 
         var description: String {
-            "\(stage) \(dataset) template \(template) cutoff \(cutoff)"
+            "\(stage) \(dataset) template \(template) (\(tokenizer)) cutoff \(cutoff)"
                 + (trainOnPrompt ? " train_on_prompt" : "") + (maskHistory ? " mask_history" : "")
         }
     }
@@ -44,7 +52,8 @@ import Testing
         return cases.map { entry in
             Case(
                 dataset: entry["dataset"] as? String ?? "", stage: entry["stage"] as? String ?? "",
-                template: entry["template"] as? String ?? "", cutoff: entry["cutoff"] as? Int ?? 0,
+                template: entry["template"] as? String ?? "", tokenizer: entry["tokenizer"] as? String ?? "tiny",
+                cutoff: entry["cutoff"] as? Int ?? 0, packing: entry["packing"] as? Bool ?? false,
                 trainOnPrompt: entry["train_on_prompt"] as? Bool ?? false,
                 maskHistory: entry["mask_history"] as? Bool ?? false,
                 examples: (entry["examples"] as? [[String: Any]] ?? []).map { row in
@@ -58,7 +67,8 @@ import Testing
 
     @Test func fixtureCoversEveryStageAndTemplate() {
         #expect(Set(Self.cases.map(\.stage)) == ["sft", "rm", "kto", "pt"])
-        #expect(Set(Self.cases.map(\.template)).isSuperset(of: ["qwen", "default", "alpaca", "llama2", "fewshot"]))
+        #expect(Set(Self.cases.map(\.template)).isSuperset(of: ["qwen", "default", "alpaca", "llama2", "fewshot", "llama3"]))
+        #expect(Self.cases.contains { $0.stage == "pt" && !$0.packing })
         #expect(Self.cases.contains { $0.trainOnPrompt })
         #expect(Self.cases.contains { $0.maskHistory })
         // A cutoff below the longest example, so truncation is compared too.
@@ -67,7 +77,8 @@ import Testing
 
     /// The sequences lfs makes for a case, named as LLaMA-Factory's columns.
     static func encode(_ testCase: Case) throws -> [[String: [Int]]] {
-        let tokenizer = try Tokenizer.load(directory: tiny)
+        let tokenizer = try Tokenizer.load(
+            directory: testCase.tokenizer == "tiny" ? tiny : fixtures + "/" + testCase.tokenizer)
         let records = try Dataset(named: testCase.dataset, registryDirectory: folder)
         func columns(_ sequence: EncodedSequence, prefix: String = "") -> [String: [Int]] {
             [prefix + "input_ids": sequence.ids, prefix + "labels": sequence.labels]
@@ -75,7 +86,9 @@ import Testing
         if testCase.stage == "pt" {
             // LLaMA-Factory's DataArguments take one off cutoff_len when packing ("avoid
             // pad_to_multiple_of"); the recipe translator passes cutoff_len - 1 for stage pt.
-            let encoded = try EncodedDataset.pretrain(records, tokenizer: tokenizer, cutoff: testCase.cutoff - 1)
+            let encoded = try EncodedDataset.pretrain(
+                records, tokenizer: tokenizer, cutoff: testCase.packing ? testCase.cutoff - 1 : testCase.cutoff,
+                packing: testCase.packing, template: testCase.template)
             return encoded.items.map { item in
                 guard case .single(let sequence) = item else { return [:] }
                 return columns(sequence)

@@ -51,7 +51,7 @@ struct DatasetEncoding {
     func encode(_ records: Dataset) throws -> EncodedDataset {
         switch stage {
         case .pt:
-            return try EncodedDataset.pretrain(records, tokenizer: tokenizer, cutoff: cutoff)
+            return try EncodedDataset.pretrain(records, tokenizer: tokenizer, cutoff: cutoff, template: template)
         case .pairwise:
             let encoder = try TemplateEncoder(templateNamed: template, tokenizer: tokenizer)
             return try EncodedDataset.pairwise(records, encoder: encoder, cutoff: cutoff, strict: strict)

@@ -63,11 +63,14 @@ public final class EncodedDataset {
 
     /// Encodes the texts for pre-training with the tokenizer: packed into blocks of
     /// `cutoff` (LLaMA-Factory's default for stage pt) or one truncated sequence each.
+    /// - Parameter template: the template name; as LLaMA-Factory's PretrainDatasetProcessor,
+    ///   `llama3` ends each text with `<|end_of_text|>` instead of the tokenizer's EOS.
     /// - Throws: `DatasetError.invalidArgument` when the tokenizer has no EOS token.
     public static func pretrain(
-        _ dataset: Dataset, tokenizer: Tokenizer, cutoff: Int, packing: Bool = true
+        _ dataset: Dataset, tokenizer: Tokenizer, cutoff: Int, packing: Bool = true,
+        template: String? = nil
     ) throws -> EncodedDataset {
-        guard let eos = tokenizer.config.eosToken else {
+        guard let eos = template == "llama3" ? "<|end_of_text|>" : tokenizer.config.eosToken else {
             throw DatasetError.invalidArgument(name: "tokenizer", reason: "has no EOS token")
         }
         guard cutoff > 0 else {
