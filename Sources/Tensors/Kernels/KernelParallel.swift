@@ -60,12 +60,11 @@ enum KernelParallel {
 
     /// Runs `body` with OpenBLAS limited to one thread, for kernels that call sgemm
     /// from several of their own threads at once (nested pools oversubscribe the cores).
+    /// Overlapping calls from different threads are counted (`BLASThreadPolicy`), so
+    /// the configured count comes back when the last one ends.
     static func withSingleThreadedBLAS<Result>(_ body: () throws -> Result) rethrows -> Result {
         TensorRuntime.configure()
-        let previous = OpenBLASRuntime.threadCount
-        guard previous > 1, threadCount > 1 else { return try body() }
-        OpenBLASRuntime.setThreadCount(1)
-        defer { OpenBLASRuntime.setThreadCount(previous) }
-        return try body()
+        guard threadCount > 1 else { return try body() }
+        return try BLASThreadPolicy.withSingleThreaded(body)
     }
 }

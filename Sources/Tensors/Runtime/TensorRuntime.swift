@@ -55,7 +55,7 @@ public enum TensorRuntime {
     public static func setThreadCount(_ count: Int) {
         let value = max(1, count)
         threads.store(value, ordering: .relaxed)
-        OpenBLASRuntime.setThreadCount(value)
+        BLASThreadPolicy.apply(value)
     }
 
     /// Applies the thread count to OpenBLAS; called before the first GEMM and by `lfs`
@@ -63,7 +63,7 @@ public enum TensorRuntime {
     public static func configure() { _ = configured }
 
     private static let configured: Bool = {
-        OpenBLASRuntime.setThreadCount(threads.load(ordering: .relaxed))
+        BLASThreadPolicy.apply(threads.load(ordering: .relaxed))
         return true
     }()
 
