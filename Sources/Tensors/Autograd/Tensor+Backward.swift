@@ -71,7 +71,7 @@ extension Tensor {
                     tensor.grad = try Elementwise.add(existing, gradient)
                 } else {
                     // A private copy: the same gradient object may reach several leaves.
-                    tensor.grad = gradient.materialized(dtype: .float32)
+                    tensor.grad = try gradient.privateGradientCopy()
                 }
                 gradients[key] = nil
                 continue
@@ -103,5 +103,23 @@ extension Tensor {
                 observer(timing.backwardEvent(node, output: tensor, gradients: inputGradients))
             }
         }
+    }
+}
+
+extension Tensor {
+    /// A contiguous float32 copy that shares no storage with this tensor: one parallel
+    /// memcpy when this tensor is already contiguous float32 (a full fine-tuning step
+    /// copies every weight's gradient), the generic strided copy otherwise.
+    /// - Throws: `TensorError.outOfMemory`.
+    func privateGradientCopy() throws -> Tensor {
+        guard dtype == .float32, isContiguous else { return materialized(dtype: .float32) }
+        let copy = try Tensor.uninitialized(shape)
+        let source = UnsafeRawPointer(storage.floats + offset)
+        let target = UnsafeMutableRawPointer(copy.storage.floats)
+        Parallel.forEachChunk(count: count, minimumChunk: 1 << 18) { range in
+            (target + range.lowerBound * 4).copyMemory(
+                from: source + range.lowerBound * 4, byteCount: range.count * 4)
+        }
+        return copy
     }
 }
