@@ -4,7 +4,7 @@ import Tensors
 enum AttentionBench {
     static func run(sizes s: BenchSizes, runs: Int) throws {
         Harness.say("causal attention (GQA \(s.heads)/\(s.kvHeads) heads, head dim \(s.headDimension)), Tensor.causalAttention")
-        for batches in [1, 4] {
+        for batches in [1, 4, 8] {  // 8: bench-llama's 8 x 256
             let tokens = s.tokens / batches
             let q = try Tensor(
                 shape: [batches, s.heads, tokens, s.headDimension],

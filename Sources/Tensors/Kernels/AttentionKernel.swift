@@ -6,7 +6,9 @@ import Foundation
 /// PyTorch `scaled_dot_product_attention(is_causal=True)` compute it, where query head h
 /// reads KV head h / (H / KVH) (GQA: Ainslie et al. 2023). Queries are taken in blocks
 /// of `blockSize` rows; block [i0, i1) only meets keys [start, i1), so the masked causal
-/// half is mostly never computed. Each block is two sgemm calls around a row softmax.
+/// half is mostly never computed. The query heads that share a KV head are taken
+/// together, their rows stacked, so each block is two sgemm calls around a row softmax
+/// for the whole group (GQA without expanding K and V).
 /// Forward saves the log-sum-exp of every score row; backward recomputes the
 /// probabilities from it (as FlashAttention does) instead of keeping [T, T] per head.
 ///
@@ -36,7 +38,7 @@ public enum AttentionKernel {
         /// A configuration with the default scale 1 / sqrt(D) unless given.
         public init(
             B: Int, H: Int, KVH: Int, T: Int, D: Int, scale: Float? = nil,
-            slidingWindow: Int? = nil, blockSize: Int = 128
+            slidingWindow: Int? = nil, blockSize: Int = 64
         ) {
             self.B = B
             self.H = H
@@ -95,6 +97,9 @@ public enum AttentionKernel {
 
     /// Computes the attention output and saves each row's log-sum-exp.
     ///
+    /// One work item is a query block of every query head sharing a KV head: their rows
+    /// are packed one head after another into [group * rows, D], so the K and V of the
+    /// block are read by two sgemm calls twice as tall instead of two per query head.
     /// A query row that sees no key (all its keys padded) gets a zero output and a
     /// log-sum-exp of -infinity; its gradient is zero.
     /// - Parameters:
@@ -109,40 +114,102 @@ public enum AttentionKernel {
         query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
         keyMask: UnsafePointer<Float>?, configuration c: Configuration, layouts: Layouts
     ) {
-        let items = c.B * c.H * c.blocks
-        // scores: [workers, blockSize, T], each worker's block of probabilities.
+        let items = c.B * c.KVH * c.blocks
         let workers = KernelParallel.workerCount(items)
-        let stride = c.blockSize * c.T
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: workers * stride)
-        defer { scores.deallocate() }
+        let scratch = Scratch(c, buffers: 2)
+        let memory = UnsafeMutablePointer<Float>.allocate(capacity: workers * scratch.floats)
+        defer { memory.deallocate() }
         runParallel(items) { worker, item in
             let block = item % c.blocks
-            let h = (item / c.blocks) % c.H
-            let b = item / (c.blocks * c.H)
-            let kvh = h / c.group
+            let kvh = (item / c.blocks) % c.KVH
+            let b = item / (c.blocks * c.KVH)
             let i0 = block * c.blockSize
             let i1 = min(c.T, i0 + c.blockSize)
             let j0 = c.firstKey(forBlockStart: i0)
             let rows = i1 - i0
             let keys = i1 - j0
-            let p = scores + worker * stride
-            // p[rows, keys] = scale * q[i0..<i1] k[j0..<i1]^T
+            let m = c.group * rows
+            let base = memory + worker * scratch.floats
+            let p = base
+            let packedQuery = scratch.buffer(0, of: base)
+            let packedOutput = scratch.buffer(1, of: base)
+            pack(packedQuery, from: query, layout: layouts.query, b: b, kvh: kvh, i0: i0, rows: rows, c)
+            // p[m, keys] = scale * q k[j0..<i1]^T
             BLAS.sgemm(
-                transA: .none, transB: .transposed, m: rows, n: keys, k: c.D, alpha: c.scale,
-                a: query + layouts.query.offset(b, h, i0), lda: layouts.query.tokenStride,
+                transA: .none, transB: .transposed, m: m, n: keys, k: c.D, alpha: c.scale,
+                a: packedQuery, lda: c.D,
                 b: key + layouts.key.offset(b, kvh, j0), ldb: layouts.key.tokenStride,
                 beta: 0, c: p, ldc: keys)
-            for r in 0..<rows {
+            for row in 0..<m {
+                let h = kvh * c.group + row / rows
+                let r = row % rows
                 logSumExp[(b * c.H + h) * c.T + i0 + r] = softmaxRow(
-                    p + r * keys, row: i0 + r, firstKey: j0, keys: keys, batch: b,
+                    p + row * keys, row: i0 + r, firstKey: j0, keys: keys, batch: b,
                     keyMask: keyMask, configuration: c)
             }
-            // out[i0..<i1] = p v[j0..<i1]
+            // out[m, D] = p v[j0..<i1]
             BLAS.sgemm(
-                transA: .none, transB: .none, m: rows, n: c.D, k: keys, alpha: 1,
+                transA: .none, transB: .none, m: m, n: c.D, k: keys, alpha: 1,
                 a: p, lda: keys,
                 b: value + layouts.value.offset(b, kvh, j0), ldb: layouts.value.tokenStride,
-                beta: 0, c: output + layouts.output.offset(b, h, i0), ldc: layouts.output.tokenStride)
+                beta: 0, c: packedOutput, ldc: c.D)
+            unpack(packedOutput, into: output, layout: layouts.output, b: b, kvh: kvh, i0: i0, rows: rows, accumulate: false, c)
+        }
+    }
+
+    /// One worker's scratch: a [group * blockSize, T] score tile followed by `buffers`
+    /// packed [group * blockSize, D] row blocks.
+    struct Scratch {
+        let tile: Int
+        let rowsBlock: Int
+        let floats: Int
+
+        init(_ c: Configuration, buffers: Int, tiles: Int = 1) {
+            let m = c.group * Swift.min(c.blockSize, c.T)
+            tile = tiles * m * c.T
+            rowsBlock = m * c.D
+            floats = tile + buffers * rowsBlock
+        }
+
+        /// The `index`-th packed row block after the tiles.
+        func buffer(_ index: Int, of base: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+            base + tile + index * rowsBlock
+        }
+    }
+
+    /// Copies the rows i0..<i0 + rows of the query heads of KV head `kvh` into
+    /// packed[group * rows, D], one head after another.
+    @inline(__always)
+    static func pack(
+        _ packed: UnsafeMutablePointer<Float>, from source: UnsafePointer<Float>, layout: HeadLayout,
+        b: Int, kvh: Int, i0: Int, rows: Int, _ c: Configuration
+    ) {
+        for g in 0..<c.group {
+            let h = kvh * c.group + g
+            for r in 0..<rows {
+                (packed + (g * rows + r) * c.D).update(from: source + layout.offset(b, h, i0 + r), count: c.D)
+            }
+        }
+    }
+
+    /// Writes (or adds) packed[group * rows, D] back to the rows i0..<i0 + rows of the
+    /// query heads of KV head `kvh`.
+    @inline(__always)
+    static func unpack(
+        _ packed: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, layout: HeadLayout,
+        b: Int, kvh: Int, i0: Int, rows: Int, accumulate: Bool, _ c: Configuration
+    ) {
+        for g in 0..<c.group {
+            let h = kvh * c.group + g
+            for r in 0..<rows {
+                let row = packed + (g * rows + r) * c.D
+                let destination = target + layout.offset(b, h, i0 + r)
+                if accumulate {
+                    KernelMath.addInPlace(destination, row, c.D)
+                } else {
+                    destination.update(from: row, count: c.D)
+                }
+            }
         }
     }
 

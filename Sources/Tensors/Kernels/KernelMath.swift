@@ -172,6 +172,25 @@ enum KernelMath {
         }
     }
 
+    /// One row of the softmax backward in place: d[j] = p[j] * (d[j] - correction) * scale.
+    @inline(__always)
+    static func softmaxGradientRow(
+        _ d: UnsafeMutablePointer<Float>, probabilities p: UnsafePointer<Float>, correction: Float,
+        scale: Float, _ count: Int
+    ) {
+        let lanesC = Lanes(repeating: correction)
+        let lanesS = Lanes(repeating: scale)
+        var i = 0
+        while i + 8 <= count {
+            store(load(p + i) * (load(d + i) - lanesC) * lanesS, d + i)
+            i += 8
+        }
+        while i < count {
+            d[i] = p[i] * (d[i] - correction) * scale
+            i += 1
+        }
+    }
+
     /// Loads eight floats that need not be aligned.
     @inline(__always)
     static func load(_ pointer: UnsafePointer<Float>) -> Lanes {
