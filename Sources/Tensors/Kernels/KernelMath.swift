@@ -3,6 +3,12 @@
 /// Float reductions do not auto-vectorise (the compiler may not reassociate them), so
 /// these keep eight SIMD lanes of partial sums and fold them at the end. The fold order
 /// is fixed, so results are deterministic.
+///
+/// The package builds for baseline x86-64 (no FMA), and two standard-library SIMD
+/// operations are lane-by-lane calls there: `addProduct` calls `fmaf` once per lane,
+/// and `pointwiseMin`/`pointwiseMax` run IEEE minimum/maximum with NaN branches lane by
+/// lane. These loops therefore multiply then add, and clamp with compare-and-select
+/// (`replacing(with:where:)`), which compile to packed SSE/AVX instructions.
 enum KernelMath {
     typealias Lanes = SIMD8<Float>
 
@@ -12,7 +18,7 @@ enum KernelMath {
         var lanes = Lanes()
         var i = 0
         while i + 8 <= count {
-            lanes.addProduct(load(a + i), load(b + i))
+            lanes += load(a + i) * load(b + i)
             i += 8
         }
         var sum = lanes.sum()
@@ -32,7 +38,7 @@ enum KernelMath {
         var lanes = Lanes()
         var i = 0
         while i + 8 <= count {
-            lanes.addProduct(load(a + i) * load(b + i), load(c + i))
+            lanes += load(a + i) * load(b + i) * load(c + i)
             i += 8
         }
         var sum = lanes.sum()
@@ -49,7 +55,8 @@ enum KernelMath {
         var lanes = Lanes(repeating: -.infinity)
         var i = 0
         while i + 8 <= count {
-            lanes = pointwiseMax(lanes, load(a + i))
+            let next = load(a + i)
+            lanes = lanes.replacing(with: next, where: next .> lanes)
             i += 8
         }
         var result = lanes.max()
@@ -69,7 +76,10 @@ enum KernelMath {
     /// through generic code, many times slower than the polynomial itself.
     @inline(__always)
     static func exp(_ x: Lanes) -> Lanes {
-        let clamped = pointwiseMin(pointwiseMax(x, Lanes(repeating: -87.33)), Lanes(repeating: 88.37))
+        let low = Lanes(repeating: -87.33)
+        let high = Lanes(repeating: 88.37)
+        var clamped = x.replacing(with: low, where: x .< low)
+        clamped = clamped.replacing(with: high, where: clamped .> high)
         let magic = Lanes(repeating: 12_582_912)  // 1.5 * 2^23
         let shifted = clamped * 1.442_695_04 + magic
         let n = shifted - magic  // round(x / ln 2), exactly
