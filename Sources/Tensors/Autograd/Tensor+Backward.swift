@@ -58,6 +58,10 @@ extension Tensor {
     private static func runBackward(from root: Tensor, seed: Tensor, retainGraph: Bool) throws {
         let order = topologicalOrder(from: root)
         var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
+        // The entries of `gradients` this walk allocated itself (sums of contributions)
+        // and has not handed to any backward yet: nobody else holds them, so further
+        // contributions are added in place and a leaf takes one as its .grad uncopied.
+        var owned = Set<ObjectIdentifier>()
         let observer = TensorRuntime.opObserver  // the profiler's: backward events below
         for tensor in order.reversed() {
             try TensorRuntime.checkInterrupt()
@@ -69,14 +73,18 @@ extension Tensor {
                 // A leaf: accumulate into .grad.
                 if let existing = tensor.grad {
                     tensor.grad = try Elementwise.add(existing, gradient)
+                } else if owned.contains(key) {
+                    tensor.grad = gradient
                 } else {
                     // A private copy: the same gradient object may reach several leaves.
                     tensor.grad = try gradient.privateGradientCopy()
                 }
                 gradients[key] = nil
+                owned.remove(key)
                 continue
             }
             gradients[key] = nil
+            owned.remove(key)
             guard !node.isReleased else { throw TensorError.graphReleased(op: node.opName) }
             guard let backward = node.op.backward else { continue }
             let context = BackwardContext(
@@ -93,7 +101,9 @@ extension Tensor {
                 let reduced = try Reduction.sumToShape(inputGradient, input.shape, op: node.opName)
                 let inputKey = ObjectIdentifier(input)
                 if let existing = gradients[inputKey] {
+                    if owned.contains(inputKey), existing.accumulateInPlace(reduced) { continue }
                     gradients[inputKey] = try Elementwise.add(existing, reduced)
+                    owned.insert(inputKey)
                 } else {
                     gradients[inputKey] = reduced
                 }
@@ -107,6 +117,21 @@ extension Tensor {
 }
 
 extension Tensor {
+    /// Adds `other` into this tensor's elements in place when both are contiguous
+    /// float32 of the same shape (this one filling its storage from offset 0); returns
+    /// false, changing nothing, otherwise. Only for buffers the caller owns outright.
+    func accumulateInPlace(_ other: Tensor) -> Bool {
+        guard dtype == .float32, other.dtype == .float32, shape == other.shape, isContiguous,
+            other.isContiguous, offset == 0, storage !== other.storage
+        else { return false }
+        let target = storage.floats
+        let source = UnsafePointer(other.storage.floats + other.offset)
+        Parallel.forEachChunk(count: count, minimumChunk: Elementwise.parallelGrain) { range in
+            KernelMath.addInPlace(target + range.lowerBound, source + range.lowerBound, range.count)
+        }
+        return true
+    }
+
     /// A contiguous float32 copy that shares no storage with this tensor: one parallel
     /// memcpy when this tensor is already contiguous float32 (a full fine-tuning step
     /// copies every weight's gradient), the generic strided copy otherwise.
