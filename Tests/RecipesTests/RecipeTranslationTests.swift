@@ -6,7 +6,7 @@ import Testing
     static let minimal = "model_name_or_path: tiny\ndataset: identity\n"
 
     /// `lfs train <example> --print` output, compared with the reviewed copy in Golden/.
-    @Test(arguments: ["tiny_lora_sft", "tiny_dpo", "tiny_freeze"])
+    @Test(arguments: ["tiny_lora_sft", "tiny_dpo", "tiny_freeze", "tiny_kto"])
     func examplesMatchGolden(name: String) throws {
         let root = RecipeTestSupport.root
         let file = RecipeTestSupport.example(name)
