@@ -5,7 +5,9 @@ import Tensors
 ///
 /// Query s of S new tokens sits at cache index past + s and sees cache index j when
 /// j <= past + s, the key is not padding, and (with a sliding window W) past + s - j < W,
-/// as transformers' causal and sliding-window masks define it.
+/// as transformers' causal and sliding-window masks define it. The loops run over raw
+/// buffers, eight lanes at a time: a decode step's attention is a few dot products and
+/// axpys per head over the cached rows, far too small for BLAS calls to pay off.
 enum CachedAttention {
     /// Attends.
     /// - Parameters:
@@ -17,59 +19,122 @@ enum CachedAttention {
     static func attend(
         query: Tensor, cache: LayerCache, keyMask: [Float], slidingWindow: Int?
     ) throws -> Tensor {
+        guard query.rank == 4 else {
+            throw ModelError.invalidInput("cached attention: query must be [B, H, S, D]")
+        }
         let (b, heads, s) = (query.shape[0], query.shape[1], query.shape[2])
         let d = cache.headDimension
         let total = cache.length
         let past = total - s
-        let group = heads / cache.keyValueHeads
-        guard keyMask.count == b * total, query.shape[3] == d, heads % cache.keyValueHeads == 0
+        guard cache.keyValueHeads > 0, keyMask.count == b * total, query.shape[3] == d,
+            heads % cache.keyValueHeads == 0, past >= 0, b == cache.batch
         else {
             throw ModelError.invalidInput("cached attention: mask or query shape mismatch")
         }
-        let q = query.toFloatArray()
+        let group = heads / cache.keyValueHeads
         let scale = 1 / Float(d).squareRoot()
-        let capacity = cache.capacity
+        let q = query.contiguousFloat32()
         return try Tensor.make([b, s, heads * d]) { output in
-            cache.keys.withUnsafeBufferPointer { keys in
-                cache.values.withUnsafeBufferPointer { values in
-                    var scores = [Float](repeating: 0, count: total)
-                    for bi in 0..<b {
-                        for h in 0..<heads {
-                            let base = (bi * cache.keyValueHeads + h / group) * capacity * d
-                            for t in 0..<s {
-                                let i = past + t
-                                let first = slidingWindow.map { max(0, i - $0 + 1) } ?? 0
-                                let qBase = ((bi * heads + h) * s + t) * d
-                                let oBase = (bi * s + t) * heads * d + h * d
-                                var maximum = -Float.infinity
-                                for j in first...i {
-                                    guard keyMask[bi * total + j] != 0 else {
-                                        scores[j] = -.infinity
-                                        continue
-                                    }
-                                    var dot: Float = 0
-                                    let kBase = base + j * d
-                                    for c in 0..<d { dot += q[qBase + c] * keys[kBase + c] }
-                                    scores[j] = dot * scale
-                                    maximum = max(maximum, scores[j])
-                                }
-                                guard maximum > -.infinity else { continue }
-                                var sum: Float = 0
-                                for j in first...i {
-                                    let e = scores[j] == -.infinity ? 0 : exp(scores[j] - maximum)
-                                    scores[j] = e
-                                    sum += e
-                                }
-                                for j in first...i where scores[j] > 0 {
-                                    let weight = scores[j] / sum
-                                    let vBase = base + j * d
-                                    for c in 0..<d { output[oBase + c] += weight * values[vBase + c] }
+            guard let out = output.baseAddress else { return }
+            try q.withUnsafeFloats { queries in
+                guard let queries = queries.baseAddress else { return }
+                keyMask.withUnsafeBufferPointer { mask in
+                    var scores = [Float](repeating: 0, count: max(1, total))
+                    scores.withUnsafeMutableBufferPointer { scores in
+                        guard let scores = scores.baseAddress, let mask = mask.baseAddress else {
+                            return
+                        }
+                        for bi in 0..<b {
+                            for h in 0..<heads {
+                                let row = cache.rowOffset(batch: bi, head: h / group)
+                                for t in 0..<s {
+                                    let i = past + t
+                                    let first = slidingWindow.map { max(0, i - $0 + 1) } ?? 0
+                                    attendOne(
+                                        query: queries + ((bi * heads + h) * s + t) * d,
+                                        keys: cache.keys + row, values: cache.values + row,
+                                        mask: mask + bi * total, range: first..<(i + 1), d: d,
+                                        scale: scale, scores: scores,
+                                        output: out + (bi * s + t) * heads * d + h * d)
                                 }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// One query row against cached rows `range`: softmax(q K^T * scale) V into `output`
+    /// [D] (left zero when every key in range is masked).
+    @inline(__always)
+    private static func attendOne(
+        query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+        mask: UnsafePointer<Float>, range: Range<Int>, d: Int, scale: Float,
+        scores: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+    ) {
+        var maximum = -Float.infinity
+        for j in range {
+            guard mask[j] != 0 else {
+                scores[j] = -.infinity
+                continue
+            }
+            let score = dot(query, keys + j * d, count: d) * scale
+            scores[j] = score
+            maximum = max(maximum, score)
+        }
+        guard maximum > -.infinity else { return }
+        var sum: Float = 0
+        for j in range {
+            let e = scores[j] == -.infinity ? 0 : exp(scores[j] - maximum)
+            scores[j] = e
+            sum += e
+        }
+        let inverse = 1 / sum
+        for j in range where scores[j] > 0 {
+            axpy(scores[j] * inverse, values + j * d, output, count: d)
+        }
+    }
+
+    /// sum(x[c] * y[c]) over `count` floats, eight lanes at a time.
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+        var accumulator = SIMD8<Float>()
+        var c = 0
+        let rawX = UnsafeRawPointer(x)
+        let rawY = UnsafeRawPointer(y)
+        while c + 8 <= count {
+            let a = rawX.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
+            let b = rawY.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
+            accumulator = accumulator.addingProduct(a, b)
+            c += 8
+        }
+        var sum = accumulator.sum()
+        while c < count {
+            sum += x[c] * y[c]
+            c += 1
+        }
+        return sum
+    }
+
+    /// y[c] += alpha * x[c] over `count` floats, eight lanes at a time.
+    @inline(__always)
+    static func axpy(
+        _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        var c = 0
+        let rawX = UnsafeRawPointer(x)
+        let rawY = UnsafeMutableRawPointer(y)
+        let scale = SIMD8<Float>(repeating: alpha)
+        while c + 8 <= count {
+            let a = rawX.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
+            let b = rawY.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
+            rawY.storeBytes(of: b.addingProduct(a, scale), toByteOffset: c * 4, as: SIMD8<Float>.self)
+            c += 8
+        }
+        while c < count {
+            y[c] += alpha * x[c]
+            c += 1
         }
     }
 }
