@@ -2,7 +2,7 @@
 // lfs: a Swift scripting environment for fine-tuning large language models.
 // The target graph enforces ARCHITECTURE's arrows:
 //   lfs -> REPL -> Builtins -> {Language, Tuning, Graphs};  Tuning -> Models -> Tensors;
-//   Graphs -> Tensors;  Tensors -> CBLAS only;  Language -> nothing of ours.
+//   Graphs -> Tensors;  Tensors -> CBLAS, CKernels;  Language -> nothing of ours.
 import PackageDescription
 
 let package = Package(
@@ -29,7 +29,10 @@ let package = Package(
             providers: [.apt(["libreadline-dev"])]),
 
         // MARK: Libraries
-        .target(name: "Tensors", dependencies: ["CBLAS"]),
+        // Kernels for instructions Swift cannot name (bf16 weights): -O3 even in debug
+        // builds; AVX2/FMA chosen at run time, with plain C fallbacks.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Tensors", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "Models", dependencies: ["Tensors"], exclude: ["Embedded/tiny"]),
         .target(name: "Tuning", dependencies: ["Models", "Tensors", "CBLAS"]),
         .target(name: "Graphs", dependencies: ["Tensors", "CGraphviz"]),
@@ -61,7 +64,7 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport", "CBLAS"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport", "CBLAS", "CKernels"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensors", "TestSupport"]),
         .testTarget(name: "TuningTests", dependencies: ["Tuning", "Models", "Tensors", "TestSupport"]),
         .testTarget(

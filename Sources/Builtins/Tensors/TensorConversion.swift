@@ -127,6 +127,7 @@ enum TensorConversion {
     /// The dtype named by the labelled argument `name`, or nil when absent.
     static func dtype(_ arguments: Arguments, _ name: String = "dtype") throws -> DType? {
         if case .nil = arguments[name] { return nil }
+        if case .string(let text) = arguments[name], let dtype = DType(name: text) { return dtype }
         return try arguments.choice(name, DType.self)
     }
 

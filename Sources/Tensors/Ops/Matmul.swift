@@ -56,10 +56,12 @@ enum MatmulKernel {
         return nil
     }
 
-    /// A float32 version of `t` whose last two dims BLAS can read, plus that layout.
-    static func prepare(_ t: Tensor) -> (Tensor, Layout) {
+    /// A float32 version of `t` whose last two dims BLAS can read, plus that layout. With
+    /// `keepBFloat16`, a bf16 `t` BLAS can read in place stays bf16 (for `BLAS.gemm`).
+    static func prepare(_ t: Tensor, keepBFloat16: Bool = false) -> (Tensor, Layout) {
         let rank = t.rank
-        var tensor = t.dtype == .float32 ? t : t.materialized(dtype: .float32)
+        let keep = t.dtype == .float32 || (keepBFloat16 && t.dtype == .bfloat16)
+        var tensor = keep ? t : t.materialized(dtype: .float32)
         let rows = tensor.shape[rank - 2]
         let columns = tensor.shape[rank - 1]
         if let layout = layout(
@@ -70,6 +72,32 @@ enum MatmulKernel {
         }
         tensor = tensor.materialized(dtype: .float32)
         return (tensor, Layout(transpose: .none, leading: Swift.max(1, columns)))
+    }
+
+    /// `c[m, n] = alpha · left[m, k] · op(matrix) + beta · c` for a prepared rank-2
+    /// operand stored `[rows, columns]` (float32 or bf16), used transposed
+    /// (n = rows, k = columns) or as stored (k = rows, n = columns). The shared-weight
+    /// matmul and the fused linear ops (`lora_linear`) go through it, so a bf16 weight
+    /// is read in place by every one of them.
+    static func multiply(
+        _ left: UnsafePointer<Float>, ld: Int, by matrix: (Tensor, Layout), transposed: Bool,
+        m: Int, alpha: Float, beta: Float, into c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let (tensor, layout) = matrix
+        let (rows, columns) = (tensor.shape[tensor.rank - 2], tensor.shape[tensor.rank - 1])
+        // A transposed layout means memory holds [columns, rows] with this leading
+        // stride; it composes with the transpose asked for.
+        let flip = layout.transpose == .transposed
+        guard
+            let stored = StoredMatrix.over(
+                tensor, rows: flip ? columns : rows, columns: flip ? rows : columns,
+                leading: layout.leading)
+        else { return }
+        withExtendedLifetime(tensor) {
+            BLAS.gemm(
+                m: m, a: left, lda: ld, matrix: stored, transposed: transposed != flip,
+                alpha: alpha, beta: beta, c: c, ldc: ldc)
+        }
     }
 
     /// `[..., M, K] @ [..., K, N]` with broadcast batch dims, off the tape.
@@ -100,31 +128,35 @@ enum MatmulKernel {
         // Every element is written by a beta = 0 GEMM below: no zero-fill first.
         let output = try Tensor.uninitialized(outputShape)
         let (left, layoutA) = prepare(a)
-        let (right, layoutB) = prepare(b)
+        var (right, layoutB) = prepare(b, keepBFloat16: true)
         let stridesA = Shape.broadcastStrides(
             shape: batchA, strides: Array(left.strides.dropLast(2)), to: batch)
-        let stridesB = Shape.broadcastStrides(
+        var stridesB = Shape.broadcastStrides(
             shape: batchB, strides: Array(right.strides.dropLast(2)), to: batch)
         let pa = UnsafePointer(left.storage.floats)
-        let pb = UnsafePointer(right.storage.floats)
         let pc = output.storage.floats
-        // One GEMM when B is shared by the whole batch and A's batch folds into its rows.
+        // One GEMM when B is shared by the whole batch and A's batch folds into its rows,
+        // through `multiply`: it reads a bf16 B (a frozen weight) without widening it
+        // whole, and streams B once (a GEMV) when there is one row (a decode step).
         if stridesB.allSatisfy({ $0 == 0 }) && layoutA.transpose == .none,
             foldable(batch: batch, strides: stridesA, rowStride: layoutA.leading, rows: m)
         {
-            let rows = batch.reduce(m, *)
-            if rows == 1 {
-                // One row (a decode step): a matrix-vector product streams B once.
-                vectorTimesMatrix(
-                    x: pa + left.offset, b: pb + right.offset, layout: layoutB, k: k, n: n, y: pc)
-                return output
+            let matrix = right.view(
+                shape: [k, n], strides: Array(right.strides.suffix(2)), offset: right.offset)
+            withExtendedLifetime(left) {
+                multiply(
+                    pa + left.offset, ld: layoutA.leading, by: (matrix, layoutB), transposed: false,
+                    m: batch.reduce(m, *), alpha: 1, beta: 0, into: pc, ldc: n)
             }
-            BLAS.sgemm(
-                transA: .none, transB: layoutB.transpose, m: rows, n: n, k: k, alpha: 1,
-                a: pa + left.offset, lda: layoutA.leading, b: pb + right.offset,
-                ldb: layoutB.leading, beta: 0, c: pc, ldc: n)
             return output
         }
+        if right.dtype != .float32 {
+            // Batched products with a bf16 operand: widen it (weights are shared, so rare).
+            (right, layoutB) = prepare(b)
+            stridesB = Shape.broadcastStrides(
+                shape: batchB, strides: Array(right.strides.dropLast(2)), to: batch)
+        }
+        let pb = UnsafePointer(right.storage.floats)
         let outputStrides = Shape.contiguousStrides(batch).map { $0 * m * n }
         var failure: TensorError? = nil
         StridedLoop.forEachRun(
@@ -148,24 +180,6 @@ enum MatmulKernel {
             throw failure
         }
         return output
-    }
-
-    /// y[n] = x[k] @ op(B)[k, n] for B handed to BLAS with `layout`, through sgemv.
-    static func vectorTimesMatrix(
-        x: UnsafePointer<Float>, b: UnsafePointer<Float>, layout: Layout, k: Int, n: Int,
-        y: UnsafeMutablePointer<Float>
-    ) {
-        if layout.transpose == .transposed {
-            // B is stored [n, k] (a Linear weight): y = B_stored x.
-            BLAS.sgemv(
-                transA: .none, rows: n, columns: k, alpha: 1, a: b, lda: layout.leading, x: x,
-                incx: 1, beta: 0, y: y, incy: 1)
-        } else {
-            // B is stored [k, n]: y = B_stored^T x.
-            BLAS.sgemv(
-                transA: .transposed, rows: k, columns: n, alpha: 1, a: b, lda: layout.leading, x: x,
-                incx: 1, beta: 0, y: y, incy: 1)
-        }
     }
 
     /// Whether batch dims with `strides` and rows of `rowStride` form one run of

@@ -59,6 +59,19 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
         self = match
     }
 
+    /// Parses a dtype name as users write it: the torch names (`float32`, `bfloat16` ...)
+    /// and the usual short ones (`fp32`, `f32`, `float`, `bf16`, `fp16`, `f16`, `half`,
+    /// `long`, `int`), case-insensitively; nil for anything else.
+    public init?(name: String) {
+        let aliases: [String: DType] = [
+            "fp32": .float32, "f32": .float32, "float": .float32, "bf16": .bfloat16,
+            "fp16": .float16, "f16": .float16, "half": .float16, "long": .int64, "int": .int32,
+        ]
+        let lowered = name.lowercased()
+        guard let dtype = DType(rawValue: lowered) ?? aliases[lowered] else { return nil }
+        self = dtype
+    }
+
     /// The dtype's name, as in `DType.float32.description == "float32"`.
     public var description: String { torchName }
 }

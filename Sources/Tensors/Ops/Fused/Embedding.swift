@@ -7,6 +7,8 @@ extension OpSpec {
     public static let embedding = OpSpec(
         name: "embedding", arity: .exactly(2),
         forward: { inputs, _ in
+            // A bf16 table (dtype: "bf16"): widen only the rows asked for.
+            if let rows = try BFloat16Rows.gather(ids: inputs[0], table: inputs[1]) { return OpResult(rows) }
             let (ids, table) = try EmbeddingOp.operands(inputs)
             let (V, C) = (table.shape[0], table.shape[1])
             let output = try Tensor(zeros: inputs[0].shape + [C])

@@ -138,7 +138,7 @@ struct LoRALinearOp {
             throw TensorError.invalidShape(op: op, shape: outputShape, reason: "sizes beyond BLAS's 32-bit range")
         }
         self.x = x.contiguousFloat32()
-        self.weight = MatmulKernel.prepare(weight)
+        self.weight = MatmulKernel.prepare(weight, keepBFloat16: true)  // bf16 stays bf16
         self.a = MatmulKernel.prepare(a)
         self.b = MatmulKernel.prepare(b)
         scaling = Float(attributes.float("scaling", default: 1))
@@ -151,15 +151,8 @@ struct LoRALinearOp {
         _ left: UnsafePointer<Float>, ld: Int, by matrix: (Tensor, MatmulKernel.Layout), transposed: Bool,
         m: Int, alpha: Float, beta: Float, into c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        let (tensor, layout) = matrix
-        let (rows, columns) = (tensor.shape[0], tensor.shape[1])
-        let (k, n) = transposed ? (columns, rows) : (rows, columns)
-        // The stored layout's own transpose flag composes with the one asked for.
-        let flip = transposed != (layout.transpose == .transposed)
-        BLAS.sgemm(
-            transA: .none, transB: flip ? .transposed : .none, m: m, n: n, k: k, alpha: alpha,
-            a: left, lda: ld, b: UnsafePointer(FusedOps.floats(tensor)), ldb: layout.leading,
-            beta: beta, c: c, ldc: ldc)
+        // Float32 or bf16 weight alike (MatmulKernel.multiply owns the dispatch).
+        MatmulKernel.multiply(left, ld: ld, by: matrix, transposed: transposed, m: m, alpha: alpha, beta: beta, into: c, ldc: ldc)
     }
 }
 
