@@ -96,7 +96,8 @@ enum CachedAttention {
         }
     }
 
-    /// sum(x[c] * y[c]) over `count` floats, eight lanes at a time.
+    /// sum(x[c] * y[c]) over `count` floats, eight lanes at a time (multiply then add:
+    /// `addingProduct` is a libm fmaf call per lane on baseline x86-64).
     @inline(__always)
     static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
         var accumulator = SIMD8<Float>()
@@ -106,7 +107,7 @@ enum CachedAttention {
         while c + 8 <= count {
             let a = rawX.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
             let b = rawY.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-            accumulator = accumulator.addingProduct(a, b)
+            accumulator += a * b
             c += 8
         }
         var sum = accumulator.sum()
@@ -129,7 +130,7 @@ enum CachedAttention {
         while c + 8 <= count {
             let a = rawX.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
             let b = rawY.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-            rawY.storeBytes(of: b.addingProduct(a, scale), toByteOffset: c * 4, as: SIMD8<Float>.self)
+            rawY.storeBytes(of: b + a * scale, toByteOffset: c * 4, as: SIMD8<Float>.self)
             c += 8
         }
         while c < count {
