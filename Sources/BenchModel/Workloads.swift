@@ -65,6 +65,15 @@ struct Workloads {
         return try steps(of: model, optimizer: optimizer)
     }
 
+    /// Freeze-tuning: the last 2 decoder layers trained, AdamW lr 1e-4.
+    func freezeStep() throws -> [Double] {
+        let model = try CausalLM.load(path, dtype: dtype)
+        _ = try FreezeTuning.apply(to: model, trainableLayers: 2)
+        let parameters = model.namedParameters().filter { $0.1.requiresGrad }.map { NamedParameter($0.0, $0.1) }
+        let optimizer = try AdamW(parameters: parameters, lr: 1e-4)
+        return try steps(of: model, optimizer: optimizer)
+    }
+
     /// Greedy generation at batch 1.
     func generate(prompt: Int, newTokens: Int) throws -> [Double] {
         let generator = Generator(model: model)
@@ -74,5 +83,45 @@ struct Workloads {
                 _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxTokens: newTokens))
             }
         }
+    }
+}
+
+extension Workloads {
+    /// lm_head + cross-entropy alone (`linearCrossEntropy`) on the model's head weight and
+    /// random hidden states, at several row-chunk sizes: forward only, forward+backward
+    /// with the head frozen (LoRA), and with the head trained (full fine-tuning).
+    func headLoss(chunks: [Int]) throws -> [(String, [Double])] {
+        let rows = batch * tokens
+        let hiddenSize = model.config.hiddenSize
+        var random = SplitMix64(seed: 7)
+        let values = (0..<(rows * hiddenSize)).map { _ in Float(random.next() % 2001) / 1000 - 1 }
+        let hidden = try Tensor(shape: [rows, hiddenSize], scalars: values)
+        let targets = try Tensor(ids: Array(ids.prefix(rows)), shape: [rows])
+        let weight = model.head.weight
+        var out: [(String, [Double])] = []
+        for chunk in chunks {
+            let forward = try (0..<runs).map { _ in
+                try seconds {
+                    _ = try withNoGrad {
+                        try hidden.linearCrossEntropy(weight: weight, targets: targets, chunkRows: chunk).item()
+                    }
+                }
+            }
+            out.append(("head loss forward, \(chunk)-row chunks", forward))
+            for trainHead in [false, true] {
+                hidden.requiresGrad = true
+                weight.requiresGrad = trainHead
+                defer { weight.requiresGrad = false }
+                let times = try (0..<runs).map { _ in
+                    try seconds {
+                        try hidden.linearCrossEntropy(weight: weight, targets: targets, chunkRows: chunk).backward()
+                        hidden.grad = nil
+                        weight.grad = nil
+                    }
+                }
+                out.append(("head loss fwd+bwd (\(trainHead ? "head trained" : "head frozen")), \(chunk)-row chunks", times))
+            }
+        }
+        return out
     }
 }

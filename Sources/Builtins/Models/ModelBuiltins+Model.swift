@@ -54,6 +54,7 @@ extension ModelBuiltins {
     }
 
     static let modelMethods: [Builtin] = [
+        lossMethod,
         modelMethod("embed", Signature(["ids"]), doc: "token embeddings [B, T, hidden] of ids") {
             model, arguments in
             .tensor(try model.embed(ids(arguments["ids"], "ids", arguments: arguments)))

@@ -42,25 +42,45 @@ extension CausalLM {
     ///   - attentionMask: [B, T], 0 for padding, or nil.
     /// - Throws: `ModelError.invalidInput`, tensor errors.
     public func loss(ids: Tensor, labels: Tensor, attentionMask: Tensor? = nil) throws -> Tensor {
-        guard head.bias == nil, !head.adapters.contains(where: { $0.isEnabled }) else {
-            return try CausalLM.loss(logits: self(ids, attentionMask: attentionMask), labels: labels)
-        }
         guard labels.shape == ids.shape, ids.rank == 2 else {
             throw ModelError.invalidInput(
                 "loss: ids and labels must both be [B, T], got \(ids.shape) and \(labels.shape)")
         }
-        let (b, t) = (ids.shape[0], ids.shape[1])
+        return try loss(embeddings: embed(ids), labels: labels, attentionMask: attentionMask)
+    }
+
+    /// The causal-LM loss from input embeddings (`inputs_embeds`, for example with
+    /// NEFTune's noise added), without the [B, T, V] logits; equal to
+    /// `CausalLM.loss(logits: model(embeddings: embeddings), labels:)`.
+    /// - Parameters:
+    ///   - embeddings: [B, T, hidden].
+    ///   - labels: [B, T] integer labels (-100 not counted).
+    ///   - attentionMask: [B, T], 0 for padding, or nil.
+    /// - Throws: `ModelError.invalidInput`, tensor errors.
+    public func loss(embeddings: Tensor, labels: Tensor, attentionMask: Tensor? = nil) throws -> Tensor {
+        guard embeddings.rank == 3, labels.rank == 2, labels.shape == Array(embeddings.shape.prefix(2)),
+            !labels.dtype.isFloatingPoint
+        else {
+            throw ModelError.invalidInput(
+                "loss: embeddings [B, T, hidden] and integer labels [B, T] expected, got \(embeddings.shape) and \(labels.shape) \(labels.dtype)")
+        }
+        guard head.bias == nil, !head.adapters.contains(where: { $0.isEnabled }) else {
+            return try CausalLM.loss(
+                logits: self(embeddings: embeddings, attentionMask: attentionMask), labels: labels)
+        }
+        let (b, t) = (labels.shape[0], labels.shape[1])
         guard t > 1 else { return Tensor(Float.nan) }
-        let hidden = try hiddenStates(embeddings: embed(ids), attentionMask: attentionMask)
+        let hidden = try hiddenStates(embeddings: embeddings, attentionMask: attentionMask)
+        // Position j predicts label j + 1; each row's last position predicts nothing
+        // (ignored), so the hidden states are used in place, without a shifted copy.
         let values = labels.toIntArray()
-        var shifted: [Int] = []
-        shifted.reserveCapacity(b * (t - 1))
-        for row in 0..<b { shifted += values[(row * t + 1)..<((row + 1) * t)] }
-        let predicting = try hidden.slice(dim: 1, start: 0, end: t - 1).contiguous()
-            .reshape([b * (t - 1), hidden.shape[2]])
+        var shifted = [Int](repeating: CausalLM.ignoredLabel, count: b * t)
+        for row in 0..<b {
+            for j in 0..<(t - 1) { shifted[row * t + j] = values[row * t + j + 1] }
+        }
         return try Tensor.withScope("lm_head") {
-            try predicting.linearCrossEntropy(
-                weight: head.weight, targets: Tensor(ids: shifted, shape: [shifted.count]),
+            try hidden.reshape([b * t, hidden.shape[2]]).linearCrossEntropy(
+                weight: head.weight, targets: Tensor(ids: shifted, shape: [b * t]),
                 ignoreIndex: CausalLM.ignoredLabel)
         }
     }
