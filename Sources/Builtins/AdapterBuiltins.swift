@@ -141,9 +141,12 @@ public enum AdapterBuiltins: BuiltinDomain {
     /// passed as a leaf named `inputs_embeds` that asks for one, as transformers'
     /// `enable_input_require_grads` does for PEFT: the first layer's frozen ops are then
     /// on the tape like every other layer's, so graphs show (and collapse) all layers
-    /// alike. Costs the first layer's input gradient, 1/L of the base backward.
+    /// alike. Costs the first layer's input gradient, 1/L of the base backward. Not when
+    /// the first layer cannot train (freeze-tuning): the gradient would cross frozen layers.
     static func inputEmbeddings(_ embeddings: Tensor, _ model: CausalLM) -> Tensor {
-        guard TrainingMode.isTraining(model), !embeddings.requiresGrad, GradMode.isEnabled else {
+        guard TrainingMode.isTraining(model), !embeddings.requiresGrad, GradMode.isEnabled,
+            model.firstLayerMayTrain
+        else {
             return embeddings
         }
         let leaf = embeddings.detach()

@@ -85,3 +85,18 @@ extension CausalLM {
         }
     }
 }
+
+extension CausalLM {
+    /// Whether the first decoder layer may train: one of its parameters requires grad, one
+    /// of its linear layers has an enabled adapter, or it has a hook (routers). When it
+    /// cannot, a gradient of the input embeddings would flow back through frozen layers
+    /// for nothing (freeze-tuning of the last layers).
+    public var firstLayerMayTrain: Bool {
+        guard let first = layers.first else { return false }
+        if first.hook != nil { return true }
+        if first.namedParameters().contains(where: { $0.1.requiresGrad }) { return true }
+        return first.namedModules().contains { _, module in
+            (module as? Linear)?.adapters.contains(where: { $0.isEnabled }) ?? false
+        }
+    }
+}
