@@ -19,14 +19,14 @@ Harness.say("  OpenBLAS core \(OpenBLASRuntime.coreName), threads \(TensorRuntim
 Harness.say("  sizes: tokens \(sizes.tokens), hidden \(sizes.hidden), heads \(sizes.heads), KV heads \(sizes.kvHeads),"
     + " head dim \(sizes.headDimension), FFN \(sizes.ffn), vocab \(sizes.vocabulary)")
 Harness.say("")
+// LFS_BENCH_ONLY=attention,loss runs some sections (gemm, bandwidth, attention, loss).
+let only = Set((ProcessInfo.processInfo.environment["LFS_BENCH_ONLY"] ?? "").split(separator: ",").map(String.init))
+func wanted(_ section: String) -> Bool { only.isEmpty || only.contains(section) }
 do {
-    try GEMMBench.run(sizes: sizes, runs: runs)
-    Harness.say("")
-    try BandwidthBench.run(sizes: sizes, runs: runs)
-    Harness.say("")
-    try AttentionBench.run(sizes: sizes, runs: runs)
-    Harness.say("")
-    try LossBench.run(sizes: sizes, runs: runs)
+    if wanted("gemm") { try GEMMBench.run(sizes: sizes, runs: runs); Harness.say("") }
+    if wanted("bandwidth") { try BandwidthBench.run(sizes: sizes, runs: runs); Harness.say("") }
+    if wanted("attention") { try AttentionBench.run(sizes: sizes, runs: runs); Harness.say("") }
+    if wanted("loss") { try LossBench.run(sizes: sizes, runs: runs) }
 } catch {
     Harness.say("bench-ops: \(error)")
     exit(1)
