@@ -123,18 +123,20 @@ public enum AdapterBuiltins: BuiltinDomain {
     /// `TrainingMode.embed` (noise only in training mode with NEFTune on); embeddings given
     /// directly pass through, as with transformers' embedding hook.
     static let modelCall = Builtin(
-        "model", Signature(["input"], labelled: [("attention_mask", .nil)]),
-        doc: "logits [B, T, vocab] from ids [B, T] (tensor or lists) or embeddings [B, T, hidden]"
+        "model", Signature(["input"], labelled: [("attention_mask", .nil), ("positions", .nil)]),
+        doc: "logits [B, T, vocab] from ids [B, T] (tensor or lists) or embeddings [B, T, hidden]; "
+            + "positions: [B, T] rotary positions (packed batches), default 0..T-1"
     ) { arguments in
         let model = try arguments.receiver(as: ModelValue.self).model
         let mask = try ModelBuiltins.optionalTensor(arguments, "attention_mask")
+        let positions = try ModelBuiltins.optionalTensor(arguments, "positions").map(ModelBuiltins.positionRows)
         let input = arguments["input"]
         if let tensor = TensorConversion.tensor(from: input), tensor.dtype.isFloatingPoint {
-            return .tensor(try model(embeddings: inputEmbeddings(tensor, model), attentionMask: mask))
+            return .tensor(try model(embeddings: inputEmbeddings(tensor, model), attentionMask: mask, positions: positions))
         }
         let ids = try ModelBuiltins.ids(input, "input", arguments: arguments)
         let embeddings = try inputEmbeddings(TrainingMode.embed(model, ids: ids), model)
-        return .tensor(try model(embeddings: embeddings, attentionMask: mask))
+        return .tensor(try model(embeddings: embeddings, attentionMask: mask, positions: positions))
     }
 
     /// In training mode, embeddings that need no gradient (a frozen embedding table) are

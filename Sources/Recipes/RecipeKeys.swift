@@ -78,6 +78,9 @@ enum RecipeKeys {
         RecipeKey("val_size", .float, .float(0)),
         RecipeKey("train_on_prompt", .bool, .bool(false)),
         RecipeKey("mask_history", .bool, .bool(false)),
+        // Unset: packed for stage pt only (hparams/parser.py), after DataArguments has run.
+        RecipeKey("packing", .bool),
+        RecipeKey("neat_packing", .bool, .bool(false)),
         RecipeKey("overwrite_cache", .bool, .bool(false), noOp: "lfs keeps no preprocessing cache"),
         RecipeKey("preprocessing_num_workers", .int, noOp: "lfs encodes in its own process"),
         RecipeKey("dataloader_num_workers", .int, .int(0), noOp: "batches are built in the training process"),

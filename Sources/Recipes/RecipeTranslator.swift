@@ -118,6 +118,15 @@ private struct Builder {
         where (settings.int(key) ?? 1) < 1 {
             throw fail(key, "'\(key)' must be at least 1, got \(settings.value(key).text)")
         }
+        if settings.bool("neat_packing") {
+            throw fail(
+                "neat_packing", "neat_packing (packing without attention across examples) is not supported",
+                hint: "packing: true packs with attention across examples and positions restarting at each, "
+                    + "as LLaMA-Factory's packing")
+        }
+        if settings.bool("packing"), (settings.int("cutoff_len") ?? 2048) < 2 {
+            throw fail("cutoff_len", "packing needs cutoff_len of at least 2 (LLaMA-Factory takes one off it)")
+        }
     }
 
     /// Keys given that the chosen stage or method does not read, with that stage or method.
@@ -212,10 +221,12 @@ private struct Builder {
                 hint: "lfs's bundled sets are used one at a time; give dataset_dir: with a dataset_info.json")
         }
         let source = names.joined(separator: ",")  // the dataset builtin concatenates them
-        // LLaMA-Factory (hparams/data_args.py) takes one off cutoff_len when packing, which
-        // stage pt does by default.
+        // LLaMA-Factory's DataArguments take one off cutoff_len when the recipe sets
+        // `packing: true` (hparams/data_args.py), whatever the stage. Left unset, packing is
+        // turned on for stage pt afterwards (hparams/parser.py), with the whole cutoff_len.
         let cutoffLength = settings.int("cutoff_len") ?? 2048
-        let cutoff = stage == "pt" ? max(1, cutoffLength - 1) : cutoffLength
+        let explicitPacking = settings.bool("packing")
+        let cutoff = explicitPacking ? cutoffLength - 1 : cutoffLength
         var labelled: [(String, String)] = []
         if directory != nil {
             labelled.append(("dataset_dir", LfsCode.string(settings.string("dataset_dir") ?? "data")))
@@ -228,8 +239,25 @@ private struct Builder {
             ("train_on_prompt", String(settings.bool("train_on_prompt"))),
             ("mask_history", String(settings.bool("mask_history"))),
         ]
-        if stage == "pt" {
-            lines.append("# stage pt packs blocks of cutoff_len - 1 tokens, as LLaMA-Factory's DataArguments")
+        if settings.has("packing") {
+            switch (stage, explicitPacking) {
+            case ("sft", true), ("pt", false):
+                labelled.append(("packing", String(explicitPacking)))
+            default:
+                break
+            }
+        }
+        if explicitPacking {
+            switch stage {
+            case "sft":
+                lines.append(
+                    "# packing: examples of up to cutoff_len - 1 tokens packed into rows of cutoff_len, positions restarting at each")
+            case "pt":
+                lines.append("# packing: true packs blocks of cutoff_len - 1 tokens (LLaMA-Factory's DataArguments take one off)")
+            default:
+                lines.append(
+                    "# packing: true packs nothing for stage \(stage) but takes one off cutoff_len, as LLaMA-Factory's DataArguments")
+            }
         }
         if directory == nil {
             lines.append("# no data/dataset_info.json here: the data set is looked up among lfs's bundled ones")

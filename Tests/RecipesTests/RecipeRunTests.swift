@@ -49,6 +49,20 @@ import Testing
         #expect(output.contains("lfs train: 3 steps"))
     }
 
+    /// `packing: true` end to end: 16 identity examples packed into rows of cutoff_len make
+    /// fewer batches than the 8 of two unpacked examples each, and the packed batches (with
+    /// their positions) train.
+    @Test(.enabled(if: hasLoops)) func packedSFTTrainsOnFewerRows() throws {
+        let (folder, output) = try Self.run(
+            "tiny_lora_sft",
+            extra: ["packing=true", "max_samples=16", "max_steps=-1", "num_train_epochs=1",
+                    "per_device_train_batch_size=2"])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let steps = output.components(separatedBy: "lfs train: ").last?.split(separator: " ").first.flatMap { Int($0) }
+        #expect(steps.map { $0 >= 1 && $0 < 8 } == true, "\(output)")
+        #expect(Self.exists(folder + "/adapter_model.safetensors"))
+    }
+
     /// `dataset: a,b` end to end: the two sets, max_samples each, make one epoch.
     @Test(.enabled(if: hasLoops)) func twoDataSetsAreConcatenated() throws {
         let (folder, output) = try Self.run(

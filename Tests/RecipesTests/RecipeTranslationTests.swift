@@ -64,11 +64,50 @@ import Testing
         #expect(code.contains("lr: 0.001"))
         #expect(code.contains("train.pt(\n"))
         #expect(code.contains("dataset(\"pretrain_demo\""))
-        // Packed pre-training: LLaMA-Factory's blocks are cutoff_len - 1 long.
-        #expect(code.contains("cutoff: 2047,"))
+        // Packed pre-training by default: with `packing` unset, LLaMA-Factory's blocks are
+        // cutoff_len long (its DataArguments take one off only for an explicit packing: true).
+        #expect(code.contains("cutoff: 2048,"))
         let error = try #require(RecipeTestSupport.error(Self.minimal, overrides: ["max_step=3"]))
         #expect(error.location == RecipeLocation(file: nil, line: 1))
         #expect(error.hint == "did you mean 'max_steps'?")
+    }
+
+    /// `lfs train tiny_packed_sft.yaml --print` (a recipe kept next to its golden output).
+    @Test func packedSFTRecipeMatchesGolden() throws {
+        let folder = RecipeTestSupport.root + "/Tests/RecipesTests/Golden/"
+        let text = try String(contentsOfFile: folder + "tiny_packed_sft.yaml", encoding: .utf8)
+        let program = try Recipe.program(
+            text: text, file: "tiny_packed_sft.yaml", overrides: [], translator: RecipeTestSupport.translator)
+        #expect(program.code == (try String(contentsOfFile: folder + "tiny_packed_sft.lfs", encoding: .utf8)))
+    }
+
+    /// LLaMA-Factory's `packing` (unset: on for stage pt only, hparams/parser.py) and the one
+    /// it takes off cutoff_len when a recipe sets it (hparams/data_args.py), per stage.
+    @Test(arguments: [
+        ("sft", "", "cutoff: 512,", nil as String?),
+        ("sft", "packing: true\n", "cutoff: 511,", "packing: true" as String?),
+        ("sft", "packing: false\n", "cutoff: 512,", nil),
+        ("pt", "", "cutoff: 512,", nil),
+        ("pt", "packing: true\n", "cutoff: 511,", nil),
+        ("pt", "packing: false\n", "cutoff: 512,", "packing: false"),
+        ("dpo", "packing: true\n", "cutoff: 511,", nil),
+    ])
+    func packingFollowsLLaMAFactory(stage: String, extra: String, cutoff: String, packing: String?) throws {
+        let data = ["sft": "identity", "pt": "pretrain_demo", "dpo": "preference_demo"][stage] ?? ""
+        let code = try RecipeTestSupport.program(
+            "model_name_or_path: tiny\nstage: \(stage)\ndataset: \(data)\ncutoff_len: 512\n" + extra).code
+        #expect(code.contains(cutoff), "\(code)")
+        #expect(code.contains(", packing: ") == (packing != nil))
+        if let packing { #expect(code.contains(", " + packing + ")")) }
+    }
+
+    @Test func neatPackingIsRefused() throws {
+        let neat = try #require(RecipeTestSupport.error(Self.minimal + "neat_packing: true\n"))
+        #expect(neat.message.contains("neat_packing") && neat.message.contains("not supported"))
+        #expect(neat.location?.line == 3)
+        #expect(try RecipeTestSupport.program(Self.minimal + "neat_packing: false\n").code.contains("train.sft"))
+        let short = try #require(RecipeTestSupport.error(Self.minimal + "packing: true\ncutoff_len: 1\n"))
+        #expect(short.message.contains("packing needs cutoff_len of at least 2"))
     }
 
     @Test func methodsMapToAdapterBuiltins() throws {

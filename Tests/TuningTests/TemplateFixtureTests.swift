@@ -9,7 +9,8 @@ import Testing
 /// LLaMA-Factory (Scripts/fixtures/templates.py, its `get_dataset` with the embedded tiny
 /// model's tokenizer) into `expected.json`: alpaca (input, system, history), sharegpt
 /// (multi-turn, system tag and column, custom role tags, a record LLaMA-Factory drops), pairwise (alpaca and sharegpt),
-/// KTO and pre-training text (packed and not), under the templates qwen, chatml, default,
+/// KTO, pre-training text (packed and not) and packed SFT (both SFT files packed together,
+/// position ids compared too), under the templates qwen, chatml, default,
 /// alpaca, fewshot (efficient EOS) with the tiny tokenizer and llama3, llama2 and mistral
 /// with fixture tokenizers that have their special tokens, with train_on_prompt,
 /// mask_history and cutoffs that truncate.
@@ -31,7 +32,7 @@ import Testing
         /// "tiny" (the embedded model's) or "tokenizers/<name>" under Tests/Fixtures.
         let tokenizer: String
         let cutoff: Int
-        /// Stage pt: packed into blocks.
+        /// Stage pt: packed into blocks; stage sft: examples packed into rows with positions.
         let packing: Bool
         let trainOnPrompt: Bool
         let maskHistory: Bool
@@ -40,7 +41,7 @@ import Testing
 
         var description: String {
             "\(stage) \(dataset) template \(template) (\(tokenizer)) cutoff \(cutoff)"
-                + (trainOnPrompt ? " train_on_prompt" : "") + (maskHistory ? " mask_history" : "")
+                + (packing ? " packing" : "") + (trainOnPrompt ? " train_on_prompt" : "") + (maskHistory ? " mask_history" : "")
         }
     }
 
@@ -75,20 +76,32 @@ import Testing
         #expect(Self.cases.contains { $0.maskHistory })
         // A cutoff below the longest example, so truncation is compared too.
         #expect(Self.cases.contains { $0.cutoff == 40 && $0.stage == "sft" })
+        // Packed SFT: several packs, with equal lengths (cutoff 40) and an efficient-EOS template.
+        let packed = Self.cases.filter { $0.stage == "sft" && $0.packing }
+        #expect(packed.contains { $0.examples.count > 3 && $0.cutoff == 40 })
+        #expect(packed.contains { $0.template == "fewshot" })
+        #expect(packed.allSatisfy { $0.examples.allSatisfy { $0["position_ids"] != nil } })
     }
 
     /// The sequences lfs makes for a case, named as LLaMA-Factory's columns.
     static func encode(_ testCase: Case) throws -> [[String: [Int]]] {
         let tokenizer = try Tokenizer.load(
             directory: testCase.tokenizer == "tiny" ? tiny : fixtures + "/" + testCase.tokenizer)
-        // LLaMA-Factory drops malformed records (sharegpt_fx has one); lfs skips them when not strict.
-        let records = try Dataset(named: testCase.dataset, registryDirectory: folder, strict: false)
+        // LLaMA-Factory drops malformed records (sharegpt_fx has one); lfs skips them when not
+        // strict. "a,b" concatenates registered sets, as LLaMA-Factory's `dataset: a,b`.
+        let records = try Dataset.concatenating(
+            testCase.dataset.split(separator: ",").map {
+                try Dataset(named: String($0), registryDirectory: folder, strict: false)
+            }, name: testCase.dataset)
         func columns(_ sequence: EncodedSequence, prefix: String = "") -> [String: [Int]] {
-            [prefix + "input_ids": sequence.ids, prefix + "labels": sequence.labels]
+            var row = [prefix + "input_ids": sequence.ids, prefix + "labels": sequence.labels]
+            if let positions = sequence.positions { row["position_ids"] = positions }
+            return row
         }
         if testCase.stage == "pt" {
             // LLaMA-Factory's DataArguments take one off cutoff_len when packing ("avoid
-            // pad_to_multiple_of"); the recipe translator passes cutoff_len - 1 for stage pt.
+            // pad_to_multiple_of") when a recipe sets `packing: true`, as these cases do; the
+            // recipe translator then passes cutoff_len - 1.
             let encoded = try EncodedDataset.pretrain(
                 records, tokenizer: tokenizer, cutoff: testCase.packing ? testCase.cutoff - 1 : testCase.cutoff,
                 packing: testCase.packing, template: testCase.template)
@@ -102,6 +115,14 @@ import Testing
         switch testCase.stage {
         case "rm": encoded = try EncodedDataset.pairwise(records, encoder: encoder, cutoff: testCase.cutoff)
         case "kto": encoded = try EncodedDataset.feedback(records, encoder: encoder, cutoff: testCase.cutoff)
+        case _ where testCase.packing:
+            // As for pt, the processor sees cutoff_len - 1 and pads each pack to cutoff_len.
+            encoded = try EncodedDataset.supervisedPacked(
+                records, encoder: encoder,
+                options: .init(
+                    cutoff: testCase.cutoff - 1, trainOnPrompt: testCase.trainOnPrompt,
+                    maskHistory: testCase.maskHistory),
+                padID: tokenizer.padTokenID ?? tokenizer.eosTokenID ?? 0)
         default:
             encoded = try EncodedDataset.supervised(
                 records, encoder: encoder,

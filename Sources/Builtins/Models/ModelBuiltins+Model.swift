@@ -9,16 +9,19 @@ extension ModelBuiltins {
     public static let modelType: HostType = {
         let type = HostType(name: "Model", doc: "a causal language model of the LLaMA family")
         type.call = Builtin(
-            "model", Signature(["input"], labelled: [("attention_mask", .nil)]),
-            doc: "logits [B, T, vocab] from ids [B, T] (tensor or lists) or embeddings [B, T, hidden]"
+            "model", Signature(["input"], labelled: [("attention_mask", .nil), ("positions", .nil)]),
+            doc: "logits [B, T, vocab] from ids [B, T] (tensor or lists) or embeddings [B, T, hidden]; "
+                + "positions: [B, T] rotary positions (packed batches), default 0..T-1"
         ) { arguments in
             let model = try arguments.receiver(as: ModelValue.self).model
             let mask = try optionalTensor(arguments, "attention_mask")
+            let positions = try optionalTensor(arguments, "positions").map(positionRows)
             let input = arguments["input"]
             if let tensor = TensorConversion.tensor(from: input), tensor.dtype.isFloatingPoint {
-                return .tensor(try model(embeddings: tensor, attentionMask: mask))
+                return .tensor(try model(embeddings: tensor, attentionMask: mask, positions: positions))
             }
-            return .tensor(try model(ids(input, "input", arguments: arguments), attentionMask: mask))
+            return .tensor(
+                try model(ids(input, "input", arguments: arguments), attentionMask: mask, positions: positions))
         }
         installProperties(on: type)
         for method in modelMethods { type.method(method) }
@@ -120,6 +123,16 @@ extension ModelBuiltins {
         return model.namedParameters().map(\.1).filter {
             $0.requiresGrad && seen.insert(ObjectIdentifier($0)).inserted
         }
+    }
+
+    /// The rows of a [B, T] positions tensor ([T] is one row).
+    static func positionRows(_ tensor: Tensor) throws -> [[Int]] {
+        let values = tensor.toIntArray()
+        let width = tensor.shape.last ?? 0
+        guard tensor.rank <= 2, width > 0 else {
+            throw HostError("bad argument 'positions' to 'model' ([B, T] expected, got \(tensor.shape))")
+        }
+        return stride(from: 0, to: values.count, by: width).map { Array(values[$0..<$0 + width]) }
     }
 
     static func optionalTensor(_ arguments: Arguments, _ name: String) throws -> Tensor? {

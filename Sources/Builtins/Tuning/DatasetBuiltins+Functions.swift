@@ -21,10 +21,11 @@ public enum DatasetBuiltins: BuiltinDomain {
                     ("train_on_prompt", .bool(false)), ("mask_history", .bool(false)),
                     ("strict", .bool(true)), ("name", .string("lfs")),
                     ("author", .string("the lfs authors")), ("dataset_dir", .nil),
-                    ("kto_tag", .string("kto_tag")),
+                    ("kto_tag", .string("kto_tag")), ("packing", .nil), ("neat_packing", .bool(false)),
                 ]),
             doc: "a bundled data set by name (identity, sft_demo ...) or a .json/.jsonl/.csv/.txt file, "
-                + "encoded with a template for stage sft, pt, pairwise (rm, dpo) or kto (kto_tag: the boolean column)"
+                + "encoded with a template for stage sft, pt, pairwise (rm, dpo) or kto (kto_tag: the boolean column); "
+                + "packing: true packs sft examples into rows of cutoff + 1 tokens with positions (default: pt only)"
         ) { arguments in
             let source = try arguments.string(0)
             let records = try loadRecords(source, arguments: arguments)
@@ -45,10 +46,36 @@ public enum DatasetBuiltins: BuiltinDomain {
                 tokenizer: tokenizer, template: try arguments.string("template"), stage: stage,
                 cutoff: try arguments.int("cutoff"),
                 trainOnPrompt: try arguments.bool("train_on_prompt"),
-                maskHistory: try arguments.bool("mask_history"), strict: try arguments.bool("strict"))
+                maskHistory: try arguments.bool("mask_history"), strict: try arguments.bool("strict"),
+                packing: try packingArgument(arguments, stage: stage))
             return .host(try DatasetValue(records: records, encoding: encoding))
         }
     ]
+
+    /// `packing:` (LLaMA-Factory's default: on for stage pt only) and `neat_packing:`.
+    /// - Throws: `HostError` for `neat_packing: true` (block-diagonal attention is not
+    ///   supported), packing for a pairwise or KTO stage, or a cutoff below 1 with packing.
+    static func packingArgument(_ arguments: Arguments, stage: DatasetStage) throws -> Bool {
+        if try arguments.bool("neat_packing") {
+            throw HostError(
+                "bad argument 'neat_packing' to 'dataset' (neat_packing, packing without attention "
+                    + "across examples, is not supported)",
+                hint: "packing: true packs sft examples with attention across them and positions "
+                    + "restarting at each example, as LLaMA-Factory's packing")
+        }
+        guard case .bool(let packing) = arguments["packing"] else {
+            if case .nil = arguments["packing"] { return stage == .pt }
+            throw arguments.badArgument("packing", expected: "bool or nil", got: arguments["packing"])
+        }
+        if packing, stage != .sft, stage != .pt {
+            throw HostError(
+                "bad argument 'packing' to 'dataset' (packing applies to stage sft and pt, not \(stage.rawValue))")
+        }
+        if packing, try arguments.int("cutoff") < 1 {
+            throw HostError("bad argument 'cutoff' to 'dataset' (packing needs a cutoff of at least 1)")
+        }
+        return packing
+    }
 
     /// The records of a bundled set or a file.
     static func loadRecords(_ source: String, arguments: Arguments) throws -> Dataset {

@@ -34,7 +34,7 @@ extension DatasetBuiltins {
                         ("size", .int(8)), ("shuffle", .bool(false)), ("seed", .int(42)),
                         ("drop_last", .bool(false)), ("epochs", .int(1)),
                     ]),
-                doc: "padded batches (ids, labels, mask); epochs: repeats with a new shuffle each time"
+                doc: "padded batches (ids, labels, mask; positions when packed); epochs: repeats with a new shuffle each time"
             ) { arguments in
                 let data = try arguments.receiver(as: DatasetValue.self)
                 let seed = try arguments.int("seed")
@@ -42,7 +42,7 @@ extension DatasetBuiltins {
                 guard epochs >= 1 else {
                     throw HostError("bad argument 'epochs' to 'batches' (must be at least 1, got \(epochs))")
                 }
-                let pad = data.tokenizer.padTokenID ?? data.tokenizer.eosTokenID ?? 0
+                let pad = data.encoding.padID
                 var values: [Value] = []
                 for epoch in 0..<epochs {
                     let batches = try data.encoded.batches(
@@ -75,7 +75,7 @@ extension DatasetBuiltins {
                 let data = try arguments.receiver(as: DatasetValue.self)
                 var lines: [String] = []
                 for item in data.encoded.items.prefix(max(0, try arguments.int("n"))) {
-                    lines.append(try preview(item, tokenizer: data.tokenizer))
+                    lines.append(try preview(item, tokenizer: data.tokenizer, padID: data.encoding.padID))
                 }
                 return .string(lines.joined(separator: "\n---\n"))
             })
@@ -93,6 +93,9 @@ extension DatasetBuiltins {
         }
         type.property("mask", doc: "[B, T] attention mask, 0 on padding") { object in
             .tensor(try BatchValue.tensor(try cast(object, to: BatchValue.self).batch.attentionMask))
+        }
+        type.property("positions", doc: "packed sft batches: [B, T] rotary positions, restarting at each example; nil otherwise") {
+            object in try BatchValue.optionalTensor(try cast(object, to: BatchValue.self).batch.positions)
         }
         type.property("chosen_count", doc: "pairwise batches: the number of chosen rows") { object in
             try cast(object, to: BatchValue.self).batch.chosenCount.map { .int(Int64($0)) } ?? .nil
@@ -124,6 +127,7 @@ extension DatasetBuiltins {
         case .single(let sequence):
             _ = dict.set(.string("ids"), ints(sequence.ids))
             _ = dict.set(.string("labels"), ints(sequence.labels))
+            if let positions = sequence.positions { _ = dict.set(.string("positions"), ints(positions)) }
         case .pair(let chosen, let rejected):
             _ = dict.set(.string("chosen_ids"), ints(chosen.ids))
             _ = dict.set(.string("chosen_labels"), ints(chosen.labels))
@@ -139,8 +143,9 @@ extension DatasetBuiltins {
         return .dict(dict)
     }
 
-    /// The decoded text of an item, trained spans inside `[[ ]]`.
-    static func preview(_ example: EncodedExample, tokenizer: Tokenizer) throws -> String {
+    /// The decoded text of an item, trained spans inside `[[ ]]`; a pack's examples one
+    /// per line after `packed:`, its padding counted.
+    static func preview(_ example: EncodedExample, tokenizer: Tokenizer, padID: Int) throws -> String {
         func render(_ sequence: EncodedSequence) throws -> String {
             var text = ""
             var run: [Int] = []
@@ -161,11 +166,38 @@ extension DatasetBuiltins {
             return text
         }
         switch example {
-        case .single(let sequence): return try render(sequence)
+        case .single(let sequence):
+            guard let positions = sequence.positions else { return try render(sequence) }
+            let (parts, padding) = packedParts(sequence, positions: positions, padID: padID)
+            let lines = try parts.map { "  " + (try render($0)) }
+            return "packed (\(parts.count) examples, \(padding) padding):\n" + lines.joined(separator: "\n")
         case .pair(let chosen, let rejected):
             return "chosen: " + (try render(chosen)) + "\nrejected: " + (try render(rejected))
         case .feedback(let sequence, let kl, let desirable):
             return (desirable ? "desirable: " : "undesirable: ") + (try render(sequence)) + "\nkl: " + (try render(kl))
         }
+    }
+
+    /// A pack's examples (runs of positions 0, 1, 2 ...) and the number of padding tokens
+    /// at its end (position 0, the pad id, no label).
+    static func packedParts(_ sequence: EncodedSequence, positions: [Int], padID: Int)
+        -> (parts: [EncodedSequence], padding: Int)
+    {
+        var end = min(sequence.ids.count, positions.count)
+        while end > 0, positions[end - 1] == 0, sequence.ids[end - 1] == padID,
+            sequence.labels[end - 1] == EncodedSequence.ignoreIndex
+        {
+            end -= 1
+        }
+        var parts: [EncodedSequence] = []
+        var start = 0
+        func cut(_ index: Int) {
+            parts.append(
+                EncodedSequence(ids: Array(sequence.ids[start..<index]), labels: Array(sequence.labels[start..<index])))
+            start = index
+        }
+        for index in 0..<end where index > start && positions[index] == 0 { cut(index) }
+        if start < end { cut(end) }
+        return (parts, sequence.ids.count - end)
     }
 }

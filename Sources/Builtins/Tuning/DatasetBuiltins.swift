@@ -28,8 +28,10 @@ public final class DatasetValue: HostObject {
     /// `Dataset(identity, 100 examples, sft, chatml)`.
     public var summary: String {
         let skipped = encoded.skipped + records.skipped
-        let note = skipped > 0 ? ", \(skipped) skipped" : ""
-        return "Dataset(\(records.name), \(encoded.count) examples, \(encoding.stage.rawValue), \(encoding.template)\(note))"
+        var note = skipped > 0 ? ", \(skipped) skipped" : ""
+        if encoded.dropped > 0 { note += ", \(encoded.dropped) longer than the cutoff dropped" }
+        let packed = encoding.stage == .sft && encoding.packing ? " packed" : ""
+        return "Dataset(\(records.name), \(encoded.count)\(packed) examples, \(encoding.stage.rawValue), \(encoding.template)\(note))"
     }
 }
 
@@ -47,11 +49,15 @@ struct DatasetEncoding {
     let trainOnPrompt: Bool
     let maskHistory: Bool
     let strict: Bool
+    /// pt: blocks of `cutoff` tokens (else one truncated sequence per text); sft: packs
+    /// of `cutoff + 1` tokens (LLaMA-Factory's `PackedSupervisedDatasetProcessor`).
+    let packing: Bool
 
     func encode(_ records: Dataset) throws -> EncodedDataset {
         switch stage {
         case .pt:
-            return try EncodedDataset.pretrain(records, tokenizer: tokenizer, cutoff: cutoff, template: template)
+            return try EncodedDataset.pretrain(
+                records, tokenizer: tokenizer, cutoff: cutoff, packing: packing, template: template)
         case .pairwise:
             let encoder = try TemplateEncoder(templateNamed: template, tokenizer: tokenizer)
             return try EncodedDataset.pairwise(records, encoder: encoder, cutoff: cutoff, strict: strict)
@@ -60,13 +66,19 @@ struct DatasetEncoding {
             return try EncodedDataset.feedback(records, encoder: encoder, cutoff: cutoff, strict: strict)
         case .sft:
             let encoder = try TemplateEncoder(templateNamed: template, tokenizer: tokenizer)
-            return try EncodedDataset.supervised(
-                records, encoder: encoder,
-                options: DatasetProcessors.SupervisedOptions(
-                    cutoff: cutoff, trainOnPrompt: trainOnPrompt, maskHistory: maskHistory),
-                strict: strict)
+            let options = DatasetProcessors.SupervisedOptions(
+                cutoff: cutoff, trainOnPrompt: trainOnPrompt, maskHistory: maskHistory)
+            guard packing else {
+                return try EncodedDataset.supervised(records, encoder: encoder, options: options, strict: strict)
+            }
+            return try EncodedDataset.supervisedPacked(
+                records, encoder: encoder, options: options, padID: padID, strict: strict)
         }
     }
+
+    /// The padding id: the tokenizer's pad, else EOS (as LLaMA-Factory fixes a tokenizer
+    /// without one), else 0.
+    var padID: Int { tokenizer.padTokenID ?? tokenizer.eosTokenID ?? 0 }
 }
 
 /// One padded batch as a value: `batch.ids`, `batch.labels`, `batch.mask` ([B, T] int64).

@@ -6,11 +6,14 @@ public final class EncodedDataset {
     public let items: [EncodedExample]
     /// Examples dropped while encoding (`strict: false`).
     public let skipped: Int
+    /// Packed SFT: examples left out for being longer than the cutoff.
+    public let dropped: Int
 
     /// Wraps encoded items.
-    public init(items: [EncodedExample], skipped: Int = 0) {
+    public init(items: [EncodedExample], skipped: Int = 0, dropped: Int = 0) {
         self.items = items
         self.skipped = skipped
+        self.dropped = dropped
     }
 
     /// The number of items.
@@ -31,6 +34,41 @@ public final class EncodedDataset {
         return try encodeEach(dataset, strict: strict) {
             .single(try DatasetProcessors.supervised($0, encoder: encoder, options: options, file: dataset.name))
         }
+    }
+
+    /// Encodes every example for SFT and packs them (`packing: true`), as LLaMA-Factory's
+    /// `PackedSupervisedDatasetProcessor`: see `DatasetProcessors.packSupervised`. As its
+    /// `dataset.map(batched=True)`, the examples are packed in groups of `groupSize`
+    /// (`preprocessing_batch_size`, 1000); a group's malformed examples count towards its
+    /// size (records skipped while reading, `Dataset.skipped`, do not).
+    /// - Parameters:
+    ///   - options: `cutoff` is the packed length less one (LLaMA-Factory's `cutoff_len`
+    ///     after its `DataArguments` took one off for packing).
+    ///   - padID: the id padding each pack.
+    /// - Throws: as `supervised`.
+    public static func supervisedPacked(
+        _ dataset: Dataset, encoder: any ConversationEncoding,
+        options: DatasetProcessors.SupervisedOptions, padID: Int, strict: Bool = true,
+        groupSize: Int = 1000
+    ) throws -> EncodedDataset {
+        var items: [EncodedExample] = []
+        var skipped = 0
+        var dropped = 0
+        for start in stride(from: 0, to: dataset.examples.count, by: max(1, groupSize)) {
+            let group = Dataset(
+                name: dataset.name, attributes: dataset.attributes,
+                examples: Array(dataset.examples[start..<min(dataset.examples.count, start + max(1, groupSize))]))
+            let encoded = try supervised(group, encoder: encoder, options: options, strict: strict)
+            let sequences = encoded.items.compactMap { item -> EncodedSequence? in
+                if case .single(let sequence) = item { return sequence }
+                return nil
+            }
+            let packed = DatasetProcessors.packSupervised(sequences, cutoff: options.cutoff, padID: padID)
+            items += packed.packs.map { .single($0) }
+            skipped += encoded.skipped
+            dropped += packed.dropped
+        }
+        return EncodedDataset(items: items, skipped: skipped, dropped: dropped)
     }
 
     /// Encodes every example as a chosen/rejected pair (reward modelling, DPO, ORPO ...).
@@ -133,7 +171,8 @@ public final class EncodedDataset {
     }
 }
 
-/// One padded batch: `[B, T]` ids, labels and attention mask, as nested arrays.
+/// One padded batch: `[B, T]` ids, labels and attention mask (and positions for packed
+/// SFT data), as nested arrays.
 public struct DataBatch: Equatable, Sendable {
     /// `[B, T]` token ids, right-padded.
     public var ids: [[Int]]
@@ -141,6 +180,9 @@ public struct DataBatch: Equatable, Sendable {
     public var labels: [[Int]]
     /// `[B, T]` 1 for tokens, 0 for padding.
     public var attentionMask: [[Int]]
+    /// `[B, T]` rotary positions when a row is packed (restarting at 0 for each example
+    /// in it, LLaMA-Factory's `position_ids`); nil when no row is, meaning 0..<T.
+    public var positions: [[Int]]?
     /// For pairwise batches, the number of chosen rows (the first half); nil otherwise.
     public var chosenCount: Int?
     /// For KTO batches, each row's tag (true: desirable); nil otherwise.
@@ -178,6 +220,7 @@ public struct DataBatch: Equatable, Sendable {
         sequences += rejected
         let rows = PaddedRows(sequences, padID: padID)
         (ids, labels, attentionMask) = (rows.ids, rows.labels, rows.attentionMask)
+        positions = rows.positions
         if !klSequences.isEmpty {
             self.tags = tags
             let kl = PaddedRows(klSequences, padID: padID)
@@ -191,12 +234,13 @@ public struct DataBatch: Equatable, Sendable {
     public var length: Int { ids.first?.count ?? 0 }
 }
 
-/// Sequences right-padded to the longest: ids with the pad id, labels with -100, and
-/// the attention mask.
+/// Sequences right-padded to the longest: ids with the pad id, labels with -100, the
+/// attention mask, and positions (0 on padding) when any sequence carries them.
 struct PaddedRows {
     var ids: [[Int]]
     var labels: [[Int]]
     var attentionMask: [[Int]]
+    var positions: [[Int]]?
 
     init(_ sequences: [EncodedSequence], padID: Int) {
         let length = sequences.map(\.ids.count).max() ?? 0
@@ -206,6 +250,11 @@ struct PaddedRows {
         }
         attentionMask = sequences.map {
             [Int](repeating: 1, count: $0.ids.count) + [Int](repeating: 0, count: length - $0.ids.count)
+        }
+        if sequences.contains(where: { $0.positions != nil }) {
+            positions = sequences.map {
+                ($0.positions ?? Array(0..<$0.ids.count)) + [Int](repeating: 0, count: length - $0.ids.count)
+            }
         }
     }
 }

@@ -4,14 +4,18 @@ public struct EncodedSequence: Equatable, Sendable {
     public var ids: [Int]
     /// The labels: the id to predict, or `ignoreIndex`.
     public var labels: [Int]
+    /// The rotary position of each token, for packed SFT examples (restarting at 0 for
+    /// each example in the pack, 0 on padding); nil means 0..<count.
+    public var positions: [Int]?
 
     /// The label of tokens that take no loss.
     public static let ignoreIndex = -100
 
-    /// A sequence.
-    public init(ids: [Int], labels: [Int]) {
+    /// A sequence; `positions` only for packed examples.
+    public init(ids: [Int], labels: [Int], positions: [Int]? = nil) {
         self.ids = ids
         self.labels = labels
+        self.positions = positions
     }
 
     /// The number of trained tokens.
