@@ -3,7 +3,9 @@
 bench-llama folder lfs wrote, with the same tokens file, then a RESULT line.
 
 Usage: compare_torch.py <workload> <model dir> <tokens.json> <warmup> <steps> [--threads 2]
-Workloads: lora dora freeze full forward generate decode. Prints
+Workloads: lora dora freeze full forward generate decode, and lora-bf16 (the fp32 model
+under torch.autocast("cpu", dtype=torch.bfloat16)), generate-bf16 and decode-bf16 (the
+model loaded in bfloat16). Prints
     RESULT seconds=a,b,... [key=value ...]
 The harness measures this process's peak RSS itself (wait4).
 fp32, SDPA attention, transformers + PEFT as users run them.
@@ -32,7 +34,10 @@ ids = torch.tensor(tokens["ids"], dtype=torch.long)
 prompt = torch.tensor([tokens["prompt"]], dtype=torch.long)
 new_tokens = int(tokens["new_tokens"])
 
-model = AutoModelForCausalLM.from_pretrained(a.model, dtype=torch.float32,
+bf16 = a.workload.endswith("-bf16")
+workload = a.workload[:-5] if bf16 else a.workload
+weights = torch.bfloat16 if bf16 and workload != "lora" else torch.float32
+model = AutoModelForCausalLM.from_pretrained(a.model, dtype=weights,
                                              attn_implementation="sdpa")
 PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
@@ -97,7 +102,13 @@ def make_step(workload):
     raise SystemExit(f"compare_torch.py: unknown workload '{workload}'")
 
 
-step = make_step(a.workload)
+step = make_step(workload)
+if bf16 and workload == "lora":
+    inner = step
+
+    def step():
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            inner()
 for _ in range(a.warmup):
     step()
 seconds = []

@@ -12,13 +12,15 @@ enum GenerationWorker {
         else {
             throw HarnessError("usage: bench-compare --worker generate|decode model tokens warmup steps")
         }
-        let model = try CausalLM.load(arguments[1])
+        // `generate-bf16` / `decode-bf16`: the same loops over bf16 weights.
+        let bf16 = arguments[0].hasSuffix("-bf16")
+        let model = try CausalLM.load(arguments[1], dtype: bf16 ? .bfloat16 : nil)
         let data = try Data(contentsOf: URL(fileURLWithPath: arguments[2]))
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let prompt = object["prompt"] as? [Int], let newTokens = object["new_tokens"] as? Int
         else { throw HarnessError("\(arguments[2]): no prompt or new_tokens") }
         let step: () throws -> Void
-        switch arguments[0] {
+        switch bf16 ? String(arguments[0].dropLast(5)) : arguments[0] {
         case "generate":
             let generator = Generator(model: model)
             step = {
@@ -35,13 +37,24 @@ enum GenerationWorker {
         }
         for _ in 0..<warmup { try step() }
         var seconds: [String] = []
+        let cpuBefore = processCPUSeconds()
         for _ in 0..<steps {
             let start = DispatchTime.now().uptimeNanoseconds
             try step()
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             seconds.append(String(format: "%.6f", elapsed))
         }
-        print("RESULT seconds=\(seconds.joined(separator: ","))")
+        // CPU seconds of the timed steps (all threads): steadier than wall time under load.
+        let cpu = String(format: "%.6f", processCPUSeconds() - cpuBefore)
+        print("RESULT seconds=\(seconds.joined(separator: ",")) cpu_seconds=\(cpu)")
+    }
+
+    /// User plus system CPU seconds of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
     /// The bare loop: prefill the prompt, then one token at a time against the KV

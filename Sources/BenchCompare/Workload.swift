@@ -30,6 +30,9 @@ struct Workload: Sendable {
         Workload(name: "forward", label: "forward + loss, no grad", lfs: .script("forward"), hasTorch: true, isGeneration: false),
         Workload(name: "generate", label: "greedy generate (1x16 +128)", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
         Workload(name: "decode", label: "bare decode loop (+128)", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
+        Workload(name: "lora-bf16", label: "LoRA step, bf16 base (torch: autocast)", lfs: .script("lora-bf16"), hasTorch: true, isGeneration: false),
+        Workload(name: "generate-bf16", label: "greedy generate, bf16 weights", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
+        Workload(name: "decode-bf16", label: "bare decode loop, bf16 weights", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
         Workload(name: "overhead", label: "host overhead of LoRA step", lfs: .script("overhead"), hasTorch: false, isGeneration: false),
     ]
 
@@ -87,7 +90,7 @@ struct ModelShape: Sendable {
         switch workload {
         case "forward": return 2 * n + a
         case "full": return 6 * n + 3 * a
-        case "lora", "dora", "overhead": return 4 * n + 3 * a + 6 * loraWeights
+        case "lora", "lora-bf16", "dora", "overhead": return 4 * n + 3 * a + 6 * loraWeights
         case "freeze":
             let k = Double(frozenTrainableLayers)
             return 2 * n + a + 2 * headWeights + 4 * k * layerWeights + 2 * k * attentionLayer(t)
