@@ -56,8 +56,11 @@ extension CausalLM {
     ///   - embeddings: [B, T, hidden].
     ///   - labels: [B, T] integer labels (-100 not counted).
     ///   - attentionMask: [B, T], 0 for padding, or nil.
+    ///   - positions: [B][T] position ids (packed sequences restart them), or nil for 0..<T.
     /// - Throws: `ModelError.invalidInput`, tensor errors.
-    public func loss(embeddings: Tensor, labels: Tensor, attentionMask: Tensor? = nil) throws -> Tensor {
+    public func loss(
+        embeddings: Tensor, labels: Tensor, attentionMask: Tensor? = nil, positions: [[Int]]? = nil
+    ) throws -> Tensor {
         guard embeddings.rank == 3, labels.rank == 2, labels.shape == Array(embeddings.shape.prefix(2)),
             !labels.dtype.isFloatingPoint
         else {
@@ -66,11 +69,12 @@ extension CausalLM {
         }
         guard head.bias == nil, !head.adapters.contains(where: { $0.isEnabled }) else {
             return try CausalLM.loss(
-                logits: self(embeddings: embeddings, attentionMask: attentionMask), labels: labels)
+                logits: self(embeddings: embeddings, attentionMask: attentionMask, positions: positions),
+                labels: labels)
         }
         let (b, t) = (labels.shape[0], labels.shape[1])
         guard t > 1 else { return Tensor(Float.nan) }
-        let hidden = try hiddenStates(embeddings: embeddings, attentionMask: attentionMask)
+        let hidden = try hiddenStates(embeddings: embeddings, attentionMask: attentionMask, positions: positions)
         // Position j predicts label j + 1; each row's last position predicts nothing
         // (ignored), so the hidden states are used in place, without a shifted copy.
         let values = labels.toIntArray()
