@@ -79,7 +79,7 @@ enum CachedAttention {
                 scores[j] = -.infinity
                 continue
             }
-            let score = dot(query, keys + j * d, count: d) * scale
+            let score = KernelMath.dot(query, keys + j * d, d) * scale
             scores[j] = score
             maximum = max(maximum, score)
         }
@@ -92,50 +92,7 @@ enum CachedAttention {
         }
         let inverse = 1 / sum
         for j in range where scores[j] > 0 {
-            axpy(scores[j] * inverse, values + j * d, output, count: d)
-        }
-    }
-
-    /// sum(x[c] * y[c]) over `count` floats, eight lanes at a time (multiply then add:
-    /// `addingProduct` is a libm fmaf call per lane on baseline x86-64).
-    @inline(__always)
-    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
-        var accumulator = SIMD8<Float>()
-        var c = 0
-        let rawX = UnsafeRawPointer(x)
-        let rawY = UnsafeRawPointer(y)
-        while c + 8 <= count {
-            let a = rawX.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-            let b = rawY.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-            accumulator += a * b
-            c += 8
-        }
-        var sum = accumulator.sum()
-        while c < count {
-            sum += x[c] * y[c]
-            c += 1
-        }
-        return sum
-    }
-
-    /// y[c] += alpha * x[c] over `count` floats, eight lanes at a time.
-    @inline(__always)
-    static func axpy(
-        _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int
-    ) {
-        var c = 0
-        let rawX = UnsafeRawPointer(x)
-        let rawY = UnsafeMutableRawPointer(y)
-        let scale = SIMD8<Float>(repeating: alpha)
-        while c + 8 <= count {
-            let a = rawX.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-            let b = rawY.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-            rawY.storeBytes(of: b + a * scale, toByteOffset: c * 4, as: SIMD8<Float>.self)
-            c += 8
-        }
-        while c < count {
-            y[c] += alpha * x[c]
-            c += 1
+            KernelMath.axpy(scores[j] * inverse, values + j * d, output, d)
         }
     }
 }

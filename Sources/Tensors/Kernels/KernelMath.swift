@@ -9,12 +9,12 @@
 /// and `pointwiseMin`/`pointwiseMax` run IEEE minimum/maximum with NaN branches lane by
 /// lane. These loops therefore multiply then add, and clamp with compare-and-select
 /// (`replacing(with:where:)`), which compile to packed SSE/AVX instructions.
-enum KernelMath {
-    typealias Lanes = SIMD8<Float>
+public enum KernelMath {
+    @usableFromInline typealias Lanes = SIMD8<Float>
 
     /// Σ a[i] * b[i] over `count` floats.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+    @inlinable
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
         var lanes = Lanes()
         var i = 0
         while i + 8 <= count {
@@ -201,14 +201,31 @@ enum KernelMath {
         }
     }
 
+    /// y[i] += alpha * a[i] over `count` floats.
+    @inlinable
+    public static func axpy(
+        _ alpha: Float, _ a: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int
+    ) {
+        let scale = Lanes(repeating: alpha)
+        var i = 0
+        while i + 8 <= count {
+            store(load(y + i) + load(a + i) * scale, y + i)
+            i += 8
+        }
+        while i < count {
+            y[i] += alpha * a[i]
+            i += 1
+        }
+    }
+
     /// Loads eight floats that need not be aligned.
-    @inline(__always)
+    @inlinable
     static func load(_ pointer: UnsafePointer<Float>) -> Lanes {
         UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
     }
 
     /// Stores eight floats that need not be aligned.
-    @inline(__always)
+    @inlinable
     static func store(_ value: Lanes, _ pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Lanes.self)
     }
