@@ -2,10 +2,10 @@ import Foundation
 import Models
 import Tensors
 
-/// `bench-compare --worker generate|decode <model> <tokens.json> <warmup> <steps>`: the
-/// generation workloads through the Swift API (the language's `model.generate` needs a
-/// tokenizer and stops at EOS; bench-llama has neither use for them), printing the
-/// RESULT line the harness reads.
+/// `bench-compare --worker generate|decode|floor <model> <tokens.json> <warmup> <steps>`:
+/// the generation workloads through the Swift API (the language's `model.generate` needs
+/// a tokenizer and stops at EOS; bench-llama has neither use for them), printing the
+/// RESULT line the harness reads. `-bf16` variants load the weights as bf16.
 enum GenerationWorker {
     static func run(_ arguments: [String]) throws {
         guard arguments.count == 5, let warmup = Int(arguments[3]), let steps = Int(arguments[4])
@@ -13,6 +13,7 @@ enum GenerationWorker {
             throw HarnessError("usage: bench-compare --worker generate|decode model tokens warmup steps")
         }
         // `generate-bf16` / `decode-bf16`: the same loops over bf16 weights.
+        if arguments[0].hasPrefix("floor") { return try weightFloor(arguments, warmup: warmup, steps: steps) }
         let bf16 = arguments[0].hasSuffix("-bf16")
         let model = try CausalLM.load(arguments[1], dtype: bf16 ? .bfloat16 : nil)
         let data = try Data(contentsOf: URL(fileURLWithPath: arguments[2]))
@@ -35,6 +36,11 @@ enum GenerationWorker {
         default:
             throw HarnessError("unknown worker '\(arguments[0])'")
         }
+        try time(step, warmup: warmup, steps: steps)
+    }
+
+    /// Runs `step` `warmup` times, then `steps` timed times, and prints the RESULT line.
+    static func time(_ step: () throws -> Void, warmup: Int, steps: Int) throws {
         for _ in 0..<warmup { try step() }
         var seconds: [String] = []
         let cpuBefore = processCPUSeconds()
@@ -47,6 +53,65 @@ enum GenerationWorker {
         // CPU seconds of the timed steps (all threads): steadier than wall time under load.
         let cpu = String(format: "%.6f", processCPUSeconds() - cpuBefore)
         print("RESULT seconds=\(seconds.joined(separator: ",")) cpu_seconds=\(cpu)")
+    }
+
+    /// The weight-streaming floor of a decode step: per new token, one GEMV per weight
+    /// matrix a step multiplies (7 projections per layer and the lm_head; embeddings are
+    /// gathered, not streamed), with nothing else. `floor` / `floor-bf16` call the
+    /// decode step's own products (`BLAS.gemm` with one row); `floor-sgemv` calls
+    /// OpenBLAS's `cblas_sgemv` on float32 weights, for reference.
+    static func weightFloor(_ arguments: [String], warmup: Int, steps: Int) throws {
+        let variant = arguments[0]
+        guard ["floor", "floor-bf16", "floor-sgemv"].contains(variant) else {
+            throw HarnessError("unknown worker '\(variant)'")
+        }
+        let model = try CausalLM.load(arguments[1], dtype: variant == "floor-bf16" ? .bfloat16 : nil)
+        let data = try Data(contentsOf: URL(fileURLWithPath: arguments[2]))
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let newTokens = object["new_tokens"] as? Int
+        else { throw HarnessError("\(arguments[2]): no new_tokens") }
+        var weights: [Tensor] = []
+        for layer in model.layers {
+            let (attention, mlp) = (layer.attention, layer.feedForward)
+            weights += [
+                attention.queryProjection, attention.keyProjection, attention.valueProjection,
+                attention.outputProjection, mlp.gateProjection, mlp.upProjection, mlp.downProjection,
+            ].map(\.weight)
+        }
+        weights.append(model.head.weight)
+        var matrices: [StoredMatrix] = []
+        for weight in weights {
+            guard weight.rank == 2, weight.strides[1] == 1,
+                let matrix = StoredMatrix.over(
+                    weight, rows: weight.shape[0], columns: weight.shape[1], leading: weight.strides[0])
+            else { throw HarnessError("floor: a weight is not a row-major float32/bf16 matrix") }
+            matrices.append(matrix)
+        }
+        let widest = matrices.map { max($0.rows, $0.columns) }.max() ?? 0
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: widest)
+        let y = UnsafeMutablePointer<Float>.allocate(capacity: widest)
+        defer {
+            x.deallocate()
+            y.deallocate()
+        }
+        for index in 0..<widest { x[index] = Float(index % 7) * 0.01 - 0.03 }
+        y.initialize(repeating: 0, count: widest)
+        let step = {
+            for _ in 0..<newTokens {
+                for matrix in matrices {
+                    if variant == "floor-sgemv", case .float32(let w) = matrix.elements {
+                        BLAS.sgemv(
+                            transA: .none, rows: matrix.rows, columns: matrix.columns, alpha: 1,
+                            a: w, lda: matrix.leading, x: x, incx: 1, beta: 0, y: y, incy: 1)
+                    } else {
+                        BLAS.gemm(
+                            m: 1, a: x, lda: matrix.columns, matrix: matrix, transposed: true,
+                            alpha: 1, beta: 0, c: y, ldc: matrix.rows)
+                    }
+                }
+            }
+        }
+        try withExtendedLifetime(weights) { try time(step, warmup: warmup, steps: steps) }
     }
 
     /// User plus system CPU seconds of this process so far.

@@ -33,6 +33,9 @@ struct Workload: Sendable {
         Workload(name: "lora-bf16", label: "LoRA step, bf16 base (torch: autocast)", lfs: .script("lora-bf16"), hasTorch: true, isGeneration: false),
         Workload(name: "generate-bf16", label: "greedy generate, bf16 weights", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
         Workload(name: "decode-bf16", label: "bare decode loop, bf16 weights", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
+        Workload(name: "floor", label: "weight-streaming floor (GEMVs, +128)", lfs: .swiftAPI, hasTorch: false, isGeneration: true),
+        Workload(name: "floor-bf16", label: "weight-streaming floor, bf16", lfs: .swiftAPI, hasTorch: false, isGeneration: true),
+        Workload(name: "floor-sgemv", label: "floor with cblas_sgemv (reference)", lfs: .swiftAPI, hasTorch: false, isGeneration: true),
         Workload(name: "overhead", label: "host overhead of LoRA step", lfs: .script("overhead"), hasTorch: false, isGeneration: false),
     ]
 

@@ -1,4 +1,5 @@
-// CKernels: the few kernels lfs writes in C for instructions Swift cannot name.
+// CKernels: the few kernels lfs writes in C for instructions Swift cannot name, and the
+// float32 GEMVs of a decode step (faster than OpenBLAS's sgemv at streaming weights).
 //
 // BF16 weights: a bf16 value is the top 16 bits of a float32, so widening is a 16-bit
 // shift and the products below are exactly the float32 products of the bf16-rounded
@@ -48,6 +49,16 @@ void lfs_bf16_gemv_n(const uint16_t *w, size_t ldw, const float *x, float *y, si
 /// (y = alpha W^T x + beta y with W [rows, cols] bf16). beta == 0 never reads y.
 void lfs_bf16_gemv_t(const uint16_t *w, size_t ldw, const float *x, float *y, size_t rows,
                      size_t cols, float alpha, float beta);
+
+/// y[i] = alpha * sum_j w[i * ldw + j] * x[j] + beta * y[i], for i < rows, j < cols
+/// (y = alpha W x + beta y with W [rows, cols] float32). beta == 0 never reads y.
+void lfs_f32_gemv_n(const float *w, size_t ldw, const float *x, float *y, size_t rows,
+                    size_t cols, float alpha, float beta);
+
+/// y[j] = alpha * sum_i x[i] * w[i * ldw + j] + beta * y[j], for j < cols, i < rows
+/// (y = alpha W^T x + beta y with W [rows, cols] float32). beta == 0 never reads y.
+void lfs_f32_gemv_t(const float *w, size_t ldw, const float *x, float *y, size_t rows,
+                    size_t cols, float alpha, float beta);
 
 #ifdef __cplusplus
 }

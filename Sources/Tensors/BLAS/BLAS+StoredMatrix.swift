@@ -1,11 +1,12 @@
 import CKernels
 import Synchronization
 
-/// Products with a `StoredMatrix` operand, whatever its format: float32 goes to OpenBLAS;
-/// bf16 goes to the CKernels GEMV for one row (a decode step: half the bytes streamed)
-/// and, for more rows, is widened panel by panel into a reused float32 buffer that
-/// `cblas_sgemm` multiplies (no whole-matrix float32 copy; without AVX512-BF16 this is
-/// the sgemm's speed plus the widening, never faster than float32).
+/// Products with a `StoredMatrix` operand, whatever its format: one row (a decode step)
+/// goes to the CKernels GEMVs, split across the kernel threads (bf16 streams half the
+/// bytes); more rows of float32 go to OpenBLAS's sgemm; more rows of bf16 are widened
+/// panel by panel into a reused float32 buffer that `cblas_sgemm` multiplies (no
+/// whole-matrix float32 copy; without AVX512-BF16 this is the sgemm's speed plus the
+/// widening, never faster than float32).
 extension BLAS {
     /// `C[m, n] = alpha · A[m, k] · op(M) + beta · C`, with `op(M) = Mᵀ` when `transposed`
     /// (M stored [n, k], a Linear weight) and `M` otherwise (M stored [k, n]).
@@ -24,12 +25,11 @@ extension BLAS {
         guard m > 0, n > 0 else { return }
         switch matrix.elements {
         case .float32(let b):
-            if m == 1 {
+            if k == 0 {
+                scale(c, rows: m, columns: n, ldc: ldc, by: beta)
+            } else if m == 1 {
                 // One row: a matrix-vector product streams M once.
-                sgemv(
-                    transA: transposed ? .none : .transposed, rows: matrix.rows,
-                    columns: matrix.columns, alpha: alpha, a: b, lda: matrix.leading, x: a,
-                    incx: 1, beta: beta, y: c, incy: 1)
+                f32Gemv(x: a, w: b, matrix: matrix, transposed: transposed, alpha: alpha, beta: beta, y: c)
             } else {
                 sgemm(
                     transA: .none, transB: transposed ? .transposed : .none, m: m, n: n, k: k,
@@ -45,6 +45,27 @@ extension BLAS {
                 bf16Panels(
                     m: m, a: a, lda: lda, w: w, matrix: matrix, transposed: transposed,
                     alpha: alpha, beta: beta, c: c, ldc: ldc)
+            }
+        }
+    }
+
+    /// y = alpha · op(M) x + beta · y for a float32 M, in the GEMM's orientation
+    /// (y[n] = x[k] · op(M)), its output split across the kernel threads like `bf16Gemv`.
+    static func f32Gemv(
+        x: UnsafePointer<Float>, w: UnsafePointer<Float>, matrix: StoredMatrix, transposed: Bool,
+        alpha: Float, beta: Float, y: UnsafeMutablePointer<Float>
+    ) {
+        let (rows, columns, ld) = (matrix.rows, matrix.columns, matrix.leading)
+        if transposed {
+            Parallel.forEachChunk(count: rows, minimumChunk: max(8, 65_536 / max(1, columns))) { band in
+                lfs_f32_gemv_n(
+                    w + band.lowerBound * ld, ld, x, y + band.lowerBound, band.count, columns,
+                    alpha, beta)
+            }
+        } else {
+            Parallel.forEachChunk(count: columns, minimumChunk: max(64, 65_536 / max(1, rows))) { band in
+                lfs_f32_gemv_t(
+                    w + band.lowerBound, ld, x, y + band.lowerBound, rows, band.count, alpha, beta)
             }
         }
     }

@@ -27,8 +27,8 @@ public struct StoredMatrix {
     }
 
     /// The matrix over `tensor`'s storage from its offset (float32 or bf16 storage),
-    /// nil for other dtypes. The caller vouches for the geometry.
-    static func over(_ tensor: Tensor, rows: Int, columns: Int, leading: Int) -> StoredMatrix? {
+    /// nil for other dtypes. The caller vouches for the geometry and keeps `tensor` alive.
+    public static func over(_ tensor: Tensor, rows: Int, columns: Int, leading: Int) -> StoredMatrix? {
         let base = tensor.storage.baseAddress
         switch tensor.dtype {
         case .float32:
