@@ -7,7 +7,7 @@ import TestSupport
 /// differentiable op of `OpRegistry.all` that no case covers.
 enum FusedGradcheckCases {
     static let cases: [GradcheckCase] =
-        normsAndActivations + rotary + attention + losses + lookups
+        normsAndActivations + rotary + attention + losses + lookups + DoRALinearTests.gradcheckCases
 
     /// A constant (not differentiated) float input.
     static func constant(_ shape: [Int], _ values: [Float]) -> GradcheckInput {

@@ -22,11 +22,21 @@ public protocol LinearAdapter: AnyObject {
 
 /// An adapter that can say it is exactly a low-rank update `y += scaling · x Aᵀ Bᵀ` at
 /// this moment (LoRA without active dropout or DoRA's magnitude), so `Linear` can run
-/// the base GEMM and the update as one fused op (`Tensor.loraLinear`).
+/// the base GEMM and the update as one fused op (`Tensor.loraLinear`); or, for DoRA
+/// without active dropout, the weight-decomposed form (`Tensor.doraLinear`).
 public protocol LowRankLinearAdapter: LinearAdapter {
     /// A [r, in], B [out, r] and the scaling when the adapter's forward is exactly the
     /// low-rank update now; nil when it does more (dropout in training, DoRA).
     var lowRankFactors: (a: Tensor, b: Tensor, scaling: Float)? { get }
+    /// A, B, the scaling and DoRA's magnitude m [out] when the forward is exactly
+    /// `(m / n) ⊙ (x Wᵀ + scaling · x Aᵀ Bᵀ) + bias` with n = ||W + scaling · B A||
+    /// detached, as PEFT's DoRA without dropout; nil otherwise (the default).
+    var decomposedFactors: (a: Tensor, b: Tensor, scaling: Float, magnitude: Tensor)? { get }
+}
+
+extension LowRankLinearAdapter {
+    /// None: a plain low-rank adapter has no magnitude.
+    public var decomposedFactors: (a: Tensor, b: Tensor, scaling: Float, magnitude: Tensor)? { nil }
 }
 
 /// y = x W^T + b with W [out, in] as torch's `nn.Linear` stores it, plus the adapters
@@ -73,11 +83,19 @@ public final class Linear: Layer {
     /// - Returns: [..., out].
     /// - Throws: `TensorError.shapeMismatch` when the last dimension is not `in`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        if let factors = singleLowRankAdapter() {
+        switch singleFusedAdapter() {
+        case .lowRank(let a, let b, let scaling):
             // One LoRA pair and nothing else: base and update in one op.
-            var y = try x.loraLinear(weight: weight, a: factors.a, b: factors.b, scaling: factors.scaling)
+            var y = try x.loraLinear(weight: weight, a: a, b: b, scaling: scaling)
             if let bias { y = try y.add(bias) }
             return y
+        case .decomposed(let a, let b, let scaling, let magnitude):
+            // One DoRA adapter without active dropout: norm, GEMMs and scaling fused.
+            var y = try x.doraLinear(weight: weight, a: a, b: b, magnitude: magnitude, scaling: scaling)
+            if let bias { y = try y.add(bias) }
+            return y
+        case nil:
+            break
         }
         var y = try x.matmul(weight.transposed())
         if let bias { y = try y.add(bias) }
@@ -87,15 +105,26 @@ public final class Linear: Layer {
         return y
     }
 
-    /// The factors of the one enabled adapter when it is a plain low-rank update.
-    private func singleLowRankAdapter() -> (a: Tensor, b: Tensor, scaling: Float)? {
+    /// What the one enabled adapter computes when a fused op can compute it.
+    private enum FusedAdapter {
+        case lowRank(a: Tensor, b: Tensor, scaling: Float)
+        case decomposed(a: Tensor, b: Tensor, scaling: Float, magnitude: Tensor)
+    }
+
+    /// The one enabled adapter as a fused op's operands, or nil when there are none,
+    /// several, or one the fused ops do not cover.
+    private func singleFusedAdapter() -> FusedAdapter? {
         guard !adapters.isEmpty else { return nil }
-        var found: (a: Tensor, b: Tensor, scaling: Float)? = nil
+        var found: FusedAdapter? = nil
         for adapter in adapters where adapter.isEnabled {
-            guard found == nil, let lowRank = adapter as? any LowRankLinearAdapter,
-                let factors = lowRank.lowRankFactors
-            else { return nil }
-            found = factors
+            guard found == nil, let lowRank = adapter as? any LowRankLinearAdapter else { return nil }
+            if let factors = lowRank.lowRankFactors {
+                found = .lowRank(a: factors.a, b: factors.b, scaling: factors.scaling)
+            } else if let factors = lowRank.decomposedFactors {
+                found = .decomposed(a: factors.a, b: factors.b, scaling: factors.scaling, magnitude: factors.magnitude)
+            } else {
+                return nil
+            }
         }
         return found
     }

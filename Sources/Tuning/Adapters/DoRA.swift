@@ -3,16 +3,19 @@ import Tensors
 
 /// DoRA (weight-decomposed LoRA) as PEFT's `dora.py` computes it: a magnitude vector m
 /// [out] and the row norm n = ||W + scaling B A|| (detached); the output is
-/// `base + (m/n - 1) * x W^T + (m/n) * scaling * x A^T B^T`.
+/// `base + (m/n - 1) * x W^T + (m/n) * scaling * x A^T B^T`. Without active dropout
+/// `Linear` runs it as the fused `dora_linear` (LoRALayer+Fused.swift); the composed
+/// forward below serves dropout in training, where PEFT's formula differs.
 extension LoRALayer {
-    /// The row norms of `W + scaling * B A` [out], without gradient.
+    /// The row norms of `W + scaling * B A` [out], without gradient (`dora_weight_norm`:
+    /// one pass over W, no [out, in] temporary).
     /// - Throws: tensor errors.
     public func doraWeightNorm(weight: Tensor) throws -> Tensor {
-        try withNoGrad {
-            try weight.add(b.matmul(a) * Float(scaling)).pow(2).sum(dim: 1).sqrt()
-        }
+        try weight.doraWeightNorm(a: a, b: b, scaling: Float(scaling))
     }
 
+    /// PEFT's composed DoRA forward (with dropout, the base output is recomputed from
+    /// the dropped input and only that part is rescaled).
     func doraForward(input: Tensor, baseOutput: Tensor, layer: Linear, magnitude: Tensor) throws -> Tensor {
         let dropping = isTraining && dropout > 0
         let x = try input.dropout(p: dropout, training: isTraining)

@@ -6,6 +6,7 @@ enum FusedOps {
     static let all: [OpSpec] = [
         OpSpec.rmsNorm, OpSpec.rotaryEmbedding, OpSpec.causalAttention, OpSpec.swiGLU,
         OpSpec.crossEntropy, OpSpec.linearCrossEntropy, OpSpec.embedding, OpSpec.loraLinear,
+        OpSpec.doraWeightNorm, OpSpec.doraLinear,
     ]
 
     /// The first float of a contiguous float32 tensor. The caller keeps `tensor` alive

@@ -13,92 +13,29 @@ extension OpSpec {
         name: "lora_linear", arity: .exactly(4),
         forward: { inputs, attributes in
             let call = try LoRALinearOp(inputs, attributes)
-            let (N, r) = (call.N, call.r)
-            let hidden = try Tensor.uninitialized([N, r])
-            let output = try Tensor.uninitialized(call.outputShape)
-            let x = FusedOps.floats(call.x)
-            let h = FusedOps.floats(hidden)
-            let y = FusedOps.floats(output)
-            withExtendedLifetime(call.tensors) {
-                // h[N, r] = scaling · x Aᵀ
-                call.multiply(x, ld: call.inputs, by: call.a, transposed: true, m: N, alpha: call.scaling, beta: 0, into: h, ldc: r)
-                // y[N, out] = x Wᵀ, then += h Bᵀ
-                call.multiply(x, ld: call.inputs, by: call.weight, transposed: true, m: N, alpha: 1, beta: 0, into: y, ldc: call.outputs)
-                call.multiply(h, ld: r, by: call.b, transposed: true, m: N, alpha: 1, beta: 1, into: y, ldc: call.outputs)
-            }
+            let (output, hidden) = try call.forward()
             return OpResult(output, saved: [hidden])
         },
         backward: { context in
             let call = try LoRALinearOp(context.inputs, context.attributes)
-            let (N, r) = (call.N, call.r)
-            let (wantsX, wantsW, wantsA, wantsB) = (
-                context.inputs[0].requiresGrad, context.inputs[1].requiresGrad,
-                context.inputs[2].requiresGrad, context.inputs[3].requiresGrad
-            )
-            if N == 0 {
+            let wants = context.inputs.map(\.requiresGrad)
+            if call.N == 0 {
                 // No rows: every gradient is zero (BLAS is not asked to sum nothing).
                 return try context.inputs.map { $0.requiresGrad ? try Tensor(zeros: $0.shape) : nil }
             }
             let gradient = context.gradOutput.contiguousFloat32()
-            let g = FusedOps.floats(gradient)
-            let x = FusedOps.floats(call.x)
-            let hidden = FusedOps.floats(context.saved[0])
-            var results: [Tensor?] = [nil, nil, nil, nil]
-            try withExtendedLifetime((call.tensors, gradient, context.saved)) {
-                if wantsX || wantsA {
-                    // dh[N, r] = scaling · g B: the gradient of x Aᵀ.
-                    let dh = try Tensor.uninitialized([N, r])
-                    let pdh = FusedOps.floats(dh)
-                    call.multiply(g, ld: call.outputs, by: call.b, transposed: false, m: N, alpha: call.scaling, beta: 0, into: pdh, ldc: r)
-                    if wantsX {
-                        // dx[N, in] = g W + dh A
-                        let dx = try Tensor.uninitialized([N, call.inputs])
-                        let pdx = FusedOps.floats(dx)
-                        call.multiply(g, ld: call.outputs, by: call.weight, transposed: false, m: N, alpha: 1, beta: 0, into: pdx, ldc: call.inputs)
-                        call.multiply(pdh, ld: r, by: call.a, transposed: false, m: N, alpha: 1, beta: 1, into: pdx, ldc: call.inputs)
-                        let shape = context.inputs[0].shape
-                        results[0] = dx.view(shape: shape, strides: Shape.contiguousStrides(shape), offset: 0)
-                    }
-                    if wantsA {
-                        // da[r, in] = dhᵀ x
-                        let da = try Tensor.uninitialized([r, call.inputs])
-                        BLAS.sgemm(
-                            transA: .transposed, transB: .none, m: r, n: call.inputs, k: N, alpha: 1,
-                            a: pdh, lda: r, b: x, ldb: call.inputs, beta: 0, c: FusedOps.floats(da), ldc: call.inputs)
-                        results[2] = da
-                    }
-                }
-                if wantsB {
-                    // db[out, r] = gᵀ h
-                    let db = try Tensor.uninitialized([call.outputs, r])
-                    BLAS.sgemm(
-                        transA: .transposed, transB: .none, m: call.outputs, n: r, k: N, alpha: 1,
-                        a: g, lda: call.outputs, b: hidden, ldb: r, beta: 0, c: FusedOps.floats(db), ldc: r)
-                    results[3] = db
-                }
-                if wantsW {
-                    // dweight[out, in] = gᵀ x
-                    let dw = try Tensor.uninitialized([call.outputs, call.inputs])
-                    BLAS.sgemm(
-                        transA: .transposed, transB: .none, m: call.outputs, n: call.inputs, k: N, alpha: 1,
-                        a: g, lda: call.outputs, b: x, ldb: call.inputs, beta: 0, c: FusedOps.floats(dw), ldc: call.inputs)
-                    results[1] = dw
-                }
+            return try withExtendedLifetime(gradient) {
+                try call.gradients(
+                    of: FusedOps.floats(gradient), hidden: context.saved[0], wants: wants,
+                    inputShape: context.inputs[0].shape)
             }
-            return results
         },
         label: { attributes in "lora_linear(scaling=\(attributes.float("scaling", default: 1)))" },
-        cost: { inputs, output, _ in
-            let rows = OpCost.elements(Array(inputs[0].dropLast()))
-            let (outputs, features) = (inputs[1].first ?? 0, inputs[1].last ?? 0)
-            let rank = inputs[2].first ?? 0
-            let flops = 2 &* rows &* (outputs &* features &+ rank &* (features &+ outputs))
-            let bytes = 4 &* (OpCost.elements(inputs[0]) &+ OpCost.elements(inputs[1]) &+ OpCost.elements(output))
-            return OpCost(flops: flops, bytes: bytes)
-        })
+        cost: { inputs, output, _ in LoRALinearOp.cost(inputs, output) })
 }
 
-/// One checked application of `OpSpec.loraLinear`: operands as BLAS reads them.
+/// One checked application of `OpSpec.loraLinear` (or of the LoRA part of
+/// `OpSpec.doraLinear`): operands as BLAS reads them, and the GEMMs both ops share.
 struct LoRALinearOp {
     /// x as contiguous float32 [N, in].
     let x: Tensor
@@ -116,11 +53,11 @@ struct LoRALinearOp {
     /// Every tensor whose memory the pointers reach.
     var tensors: [Tensor] { [x, weight.0, a.0, b.0] }
 
-    /// Checks x [..., in], weight [out, in], a [r, in], b [out, r].
+    /// Checks x [..., in], weight [out, in], a [r, in], b [out, r] (the first four of
+    /// `operands`; errors name `op`).
     /// - Throws: `TensorError.shapeMismatch`, dtype errors.
-    init(_ operands: [Tensor], _ attributes: OpAttributes) throws {
-        let op = "lora_linear"
-        for tensor in operands { try FusedOps.requireFloat(tensor, op: op) }
+    init(_ operands: [Tensor], _ attributes: OpAttributes, op: String = "lora_linear") throws {
+        for tensor in operands.prefix(4) { try FusedOps.requireFloat(tensor, op: op) }
         let (x, weight, a, b) = (operands[0], operands[1], operands[2], operands[3])
         guard x.rank >= 1, weight.rank == 2, a.rank == 2, b.rank == 2,
             weight.shape[1] == x.shape[x.rank - 1], a.shape[1] == weight.shape[1],
@@ -142,6 +79,92 @@ struct LoRALinearOp {
         self.a = MatmulKernel.prepare(a)
         self.b = MatmulKernel.prepare(b)
         scaling = Float(attributes.float("scaling", default: 1))
+    }
+
+    /// The output `x Wᵀ + h Bᵀ` [..., out] and `h = scaling · x Aᵀ` [N, r], in three GEMMs.
+    /// - Throws: allocation errors.
+    func forward() throws -> (output: Tensor, hidden: Tensor) {
+        let hidden = try Tensor.uninitialized([N, r])
+        let output = try Tensor.uninitialized(outputShape)
+        let x = FusedOps.floats(self.x)
+        let h = FusedOps.floats(hidden)
+        let y = FusedOps.floats(output)
+        withExtendedLifetime(tensors) {
+            // h[N, r] = scaling · x Aᵀ
+            multiply(x, ld: inputs, by: a, transposed: true, m: N, alpha: scaling, beta: 0, into: h, ldc: r)
+            // y[N, out] = x Wᵀ, then += h Bᵀ
+            multiply(x, ld: inputs, by: weight, transposed: true, m: N, alpha: 1, beta: 0, into: y, ldc: outputs)
+            multiply(h, ld: r, by: b, transposed: true, m: N, alpha: 1, beta: 1, into: y, ldc: outputs)
+        }
+        return (output, hidden)
+    }
+
+    /// [dx, dweight, da, db] of `forward` for the output gradient `g` [N, out] (N > 0),
+    /// each only where `wants` (one flag per operand) says so.
+    /// - Parameters:
+    ///   - g: [N, out], contiguous float32, kept alive by the caller.
+    ///   - hidden: `forward`'s `scaling · x Aᵀ` [N, r].
+    ///   - inputShape: x's shape, which dx takes.
+    /// - Throws: allocation errors.
+    func gradients(
+        of g: UnsafePointer<Float>, hidden: Tensor, wants: [Bool], inputShape: [Int]
+    ) throws -> [Tensor?] {
+        let (wantsX, wantsW, wantsA, wantsB) = (wants[0], wants[1], wants[2], wants[3])
+        let x = FusedOps.floats(self.x)
+        let h = FusedOps.floats(hidden)
+        var results: [Tensor?] = [nil, nil, nil, nil]
+        try withExtendedLifetime((tensors, hidden)) {
+            if wantsX || wantsA {
+                // dh[N, r] = scaling · g B: the gradient of x Aᵀ.
+                let dh = try Tensor.uninitialized([N, r])
+                let pdh = FusedOps.floats(dh)
+                multiply(g, ld: outputs, by: b, transposed: false, m: N, alpha: scaling, beta: 0, into: pdh, ldc: r)
+                if wantsX {
+                    // dx[N, in] = g W + dh A
+                    let dx = try Tensor.uninitialized([N, inputs])
+                    let pdx = FusedOps.floats(dx)
+                    multiply(g, ld: outputs, by: weight, transposed: false, m: N, alpha: 1, beta: 0, into: pdx, ldc: inputs)
+                    multiply(pdh, ld: r, by: a, transposed: false, m: N, alpha: 1, beta: 1, into: pdx, ldc: inputs)
+                    results[0] = dx.view(shape: inputShape, strides: Shape.contiguousStrides(inputShape), offset: 0)
+                }
+                if wantsA {
+                    // da[r, in] = dhᵀ x
+                    let da = try Tensor.uninitialized([r, inputs])
+                    BLAS.sgemm(
+                        transA: .transposed, transB: .none, m: r, n: inputs, k: N, alpha: 1,
+                        a: pdh, lda: r, b: x, ldb: inputs, beta: 0, c: FusedOps.floats(da), ldc: inputs)
+                    results[2] = da
+                }
+            }
+            if wantsB {
+                // db[out, r] = gᵀ h
+                let db = try Tensor.uninitialized([outputs, r])
+                BLAS.sgemm(
+                    transA: .transposed, transB: .none, m: outputs, n: r, k: N, alpha: 1,
+                    a: g, lda: outputs, b: h, ldb: r, beta: 0, c: FusedOps.floats(db), ldc: r)
+                results[3] = db
+            }
+            if wantsW {
+                // dweight[out, in] = gᵀ x
+                let dw = try Tensor.uninitialized([outputs, inputs])
+                BLAS.sgemm(
+                    transA: .transposed, transB: .none, m: outputs, n: inputs, k: N, alpha: 1,
+                    a: g, lda: outputs, b: x, ldb: inputs, beta: 0, c: FusedOps.floats(dw), ldc: inputs)
+                results[1] = dw
+            }
+        }
+        return results
+    }
+
+    /// The profiler's cost of the three forward GEMMs, from x [..., in], weight
+    /// [out, in] and a [r, in].
+    static func cost(_ inputs: [[Int]], _ output: [Int]) -> OpCost {
+        let rows = OpCost.elements(Array(inputs[0].dropLast()))
+        let (outputs, features) = (inputs[1].first ?? 0, inputs[1].last ?? 0)
+        let rank = inputs[2].first ?? 0
+        let flops = 2 &* rows &* (outputs &* features &+ rank &* (features &+ outputs))
+        let bytes = 4 &* (OpCost.elements(inputs[0]) &+ OpCost.elements(inputs[1]) &+ OpCost.elements(output))
+        return OpCost(flops: flops, bytes: bytes)
     }
 
     /// c[m, n] = alpha · left[m, k] op(matrix) + beta · c, where `matrix` is a stored
