@@ -10,6 +10,8 @@ struct Measurement {
     var extra: [String: [Double]] = [:]
     /// Why a run failed, if one did.
     var failure: String?
+    /// Why this side did not run (its Python packages are missing), for the table.
+    var skipped: String?
 
     /// The median of the runs, nil without any.
     var median: Double? { Self.median(seconds) }
@@ -25,6 +27,10 @@ struct Measurement {
 
     /// Adds a worker's result: its RESULT line, or the failure with the tail of its log.
     mutating func add(_ child: ChildResult, errorLog: String) {
+        if child.timedOut && child.status != 0 {
+            failure = String(format: "timed out: killed after %.0f s", child.seconds)
+            return
+        }
         guard child.status == 0,
             let line = child.output.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") })
         else {

@@ -3,7 +3,7 @@ import Foundation
 /// The command line of bench-compare (Scripts/bench/compare passes its words through):
 ///
 ///     bench-compare [lora,dora,...] [--quick] [--runs N] [--threads N] [--cache DIR]
-///                   [--lfs PATH] [--python PATH] [--no-torch]
+///                   [--lfs PATH] [--python PATH] [--no-torch] [--timeout SECONDS]
 ///     bench-compare --worker generate|decode <model> <tokens.json> <warmup> <steps>
 struct Options {
     var workloads: [Workload] = Workload.all
@@ -14,6 +14,8 @@ struct Options {
     var lfs = ".build/release/lfs"
     var python = "/work/venv/bin/python"
     var torch = true
+    /// Seconds after which a Python worker is killed (nil: the workload's limit, if any).
+    var timeout: Double?
 
     /// Batch size, sequence length and new tokens: the issue's, or small ones with --quick.
     var batch: Int { quick ? 2 : 8 }
@@ -41,6 +43,9 @@ struct Options {
             case "--threads":
                 guard let threads = Int(try value(word)), threads > 0 else { throw HarnessError("--threads needs a positive integer") }
                 self.threads = threads
+            case "--timeout":
+                guard let seconds = Double(try value(word)), seconds > 0 else { throw HarnessError("--timeout needs a positive number of seconds") }
+                timeout = seconds
             case "--cache": cache = try value(word)
             case "--lfs": lfs = try value(word)
             case "--python": python = try value(word)
@@ -65,5 +70,9 @@ struct Options {
         usage: Scripts/bench/compare [workloads] [--quick] [--runs N] [--threads N] [--no-torch]
           workloads: comma-separated, from \(Workload.all.map(\.name).joined(separator: ","))
           --quick    1 run, batch 2x64, 16 new tokens, no warm-up (a smoke test)
+          --no-torch lfs alone (no Python: PyTorch and LLaMA-Factory rows skipped)
+          --timeout S  kill a PyTorch/LLaMA-Factory worker after S seconds (lora-bf16: 1800)
+          lora-llamafactory: lfs's LoRA step against LLaMA-Factory's trainer
+            (Scripts/bench/compare_llamafactory.py), gradient checkpointing on and off
         """
 }

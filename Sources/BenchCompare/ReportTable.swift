@@ -1,5 +1,13 @@
 import Foundation
 
+/// One line of the table: lfs against one reference (PyTorch, or LLaMA-Factory).
+struct ReportRow {
+    var workload: Workload
+    var label: String
+    var lfs: Measurement
+    var other: Measurement
+}
+
 /// The comparison table, as Markdown (so it pastes into the README as it is).
 struct ReportTable {
     var options: Options
@@ -7,22 +15,23 @@ struct ReportTable {
     var peakGFLOPs: Double
     var torchAvailable: Bool
 
-    func render(_ rows: [(Workload, lfs: Measurement, torch: Measurement)]) -> String {
+    func render(_ rows: [ReportRow]) -> String {
         var lines = [
             "| workload | lfs | PyTorch | PyTorch/lfs | lfs tok/s | PyTorch tok/s "
                 + "| lfs GFLOP/s (% peak) | PyTorch GFLOP/s (% peak) | lfs peak RSS | PyTorch peak RSS |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for (workload, lfs, torch) in rows {
+        for row in rows {
+            let (workload, lfs, torch) = (row.workload, row.lfs, row.other)
             if workload.name == "overhead" {
                 lines.append(overheadRow(workload, lfs))
                 continue
             }
             let tokens = Double(workload.isGeneration ? options.newTokens : options.batch * options.sequence)
-            let flops = shape.flopsPerToken(workload.name, sequence: options.sequence) * tokens
+            let flops = shape.flopsPerToken(workload.flopsAs ?? workload.name, sequence: options.sequence) * tokens
             let ratio = zip2(lfs.median, torch.median).map { String(format: "%.2fx", $0.1 / $0.0) }
             lines.append(
-                "| \(workload.label) | \(seconds(lfs)) | \(seconds(torch)) | \(ratio ?? "-") "
+                "| \(row.label) | \(seconds(lfs)) | \(seconds(torch)) | \(ratio ?? "-") "
                     + "| \(rate(tokens, lfs.median)) | \(rate(tokens, torch.median)) "
                     + "| \(gflops(flops, lfs.median)) | \(gflops(flops, torch.median)) "
                     + "| \(rss(lfs.peak)) | \(rss(torch.peak)) |")
@@ -43,6 +52,7 @@ struct ReportTable {
     func seconds(_ measurement: Measurement) -> String {
         if let median = measurement.median { return String(format: "%.3f s", median) }
         if let failure = measurement.failure { return "failed (\(failure.prefix(80)))" }
+        if let skipped = measurement.skipped { return skipped }
         return "-"
     }
 

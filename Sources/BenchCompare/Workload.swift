@@ -20,17 +20,36 @@ struct Workload: Sendable {
     var hasTorch: Bool
     /// Whether it is a batch workload (B x T tokens per step) or generation (new tokens).
     var isGeneration: Bool
+    /// What the other columns run, one table row each; nil: PyTorch if `hasTorch`.
+    var others: [Reference]? = nil
+    /// The workload whose model FLOPs count (nil: this one's name).
+    var flopsAs: String? = nil
+    /// The reference side's own step counts and time limit, when the harness's would take
+    /// too long there (nil: the harness's counts, no limit).
+    var referenceSteps: ReferenceSteps? = nil
+
+    /// The references run against lfs, in the order they alternate with it.
+    var references: [Reference] { others ?? (hasTorch ? [.pytorch] : []) }
 
     /// Every workload, in table order.
     static let all: [Workload] = [
         Workload(name: "lora", label: "LoRA SFT step (r 8, 7 proj.)", lfs: .script("lora"), hasTorch: true, isGeneration: false),
+        Workload(
+            name: "lora-llamafactory", label: "LoRA SFT step (r 8, 7 proj.)", lfs: .script("lora"),
+            hasTorch: false, isGeneration: false,
+            others: [.llamaFactory(gradientCheckpointing: true), .llamaFactory(gradientCheckpointing: false)],
+            flopsAs: "lora"),
         Workload(name: "dora", label: "DoRA SFT step", lfs: .script("dora"), hasTorch: true, isGeneration: false),
         Workload(name: "freeze", label: "freeze-tuning step (last 2)", lfs: .script("freeze"), hasTorch: true, isGeneration: false),
         Workload(name: "full", label: "full fine-tuning step", lfs: .script("full"), hasTorch: true, isGeneration: false),
         Workload(name: "forward", label: "forward + loss, no grad", lfs: .script("forward"), hasTorch: true, isGeneration: false),
         Workload(name: "generate", label: "greedy generate (1x16 +128)", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
         Workload(name: "decode", label: "bare decode loop (+128)", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
-        Workload(name: "lora-bf16", label: "LoRA step, bf16 base (torch: autocast)", lfs: .script("lora-bf16"), hasTorch: true, isGeneration: false),
+        // PyTorch's autocast step takes minutes on a CPU without AVX512-BF16: one step, no warm-up.
+        Workload(
+            name: "lora-bf16", label: "LoRA step, bf16 base (torch: autocast)", lfs: .script("lora-bf16"),
+            hasTorch: true, isGeneration: false,
+            referenceSteps: ReferenceSteps(warmup: 0, steps: 1, timeout: 1800)),
         Workload(name: "generate-bf16", label: "greedy generate, bf16 weights", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
         Workload(name: "decode-bf16", label: "bare decode loop, bf16 weights", lfs: .swiftAPI, hasTorch: true, isGeneration: true),
         Workload(name: "floor", label: "weight-streaming floor (GEMVs, +128)", lfs: .swiftAPI, hasTorch: false, isGeneration: true),
@@ -41,6 +60,22 @@ struct Workload: Sendable {
 
     /// The workload named `name`.
     static func named(_ name: String) -> Workload? { all.first { $0.name == name } }
+}
+
+/// Step counts and a time limit for a reference side slower than the harness allows for.
+struct ReferenceSteps: Sendable {
+    /// Untimed steps before the timed ones.
+    var warmup: Int
+    /// Timed steps.
+    var steps: Int
+    /// Seconds after which the worker is killed (loading included).
+    var timeout: Double
+
+    /// What the table row says about it.
+    var note: String {
+        let warm = warmup == 0 ? "no warm-up" : "\(warmup) warm-up step\(warmup == 1 ? "" : "s")"
+        return " [PyTorch: \(steps) step\(steps == 1 ? "" : "s"), \(warm), killed after \(Int(timeout)) s]"
+    }
 }
 
 /// The model FLOPs of each workload, per token, for bench-llama-shaped models:

@@ -44,18 +44,40 @@ func main() throws {
             environment: environment, errorLog: logs + "/probe.err")
         torchAvailable = probe.status == 0 && probe.output.contains("RESULT ok")
     }
+    // LLaMA-Factory: importable, and its tokenizer and dataset written, before any timing.
+    var llamaFactoryVersion: String?
+    let wantsLlamaFactory = options.workloads.contains {
+        $0.references.contains { if case .llamaFactory = $0 { return true } else { return false } }
+    }
+    if torchAvailable && wantsLlamaFactory {
+        let log = logs + "/llamafactory-prepare.err"
+        try? FileManager.default.removeItem(atPath: log)
+        let prepared = ChildProcess.run(
+            Reference.llamaFactoryPrepare(python: options.python, model: model, tokens: tokens),
+            environment: environment, errorLog: log)
+        llamaFactoryVersion = prepared.status == 0 ? Reference.preparedVersion(prepared.output) : nil
+        if llamaFactoryVersion == nil { say("LLaMA-Factory not usable (see \(log))") }
+    }
+    func available(_ reference: Reference) -> Bool {
+        switch reference {
+        case .pytorch: return torchAvailable
+        case .llamaFactory: return llamaFactoryVersion != nil
+        }
+    }
     let loadBefore = loadAverage()
     let peak = SGEMMPeak.measure()
     say(String(format: "sgemm peak (2048^3, %d threads): %.0f GFLOP/s", options.threads, peak))
-    var rows: [(Workload, lfs: Measurement, torch: Measurement)] = []
+    var rows: [ReportRow] = []
     let table = ReportTable(
         options: options, shape: ModelShape(), peakGFLOPs: peak, torchAvailable: torchAvailable)
     let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         ?? CommandLine.arguments[0]
-    let counts = ["\(options.warmup)", "1"]
     for workload in options.workloads {
         var lfs = Measurement()
-        var torch = Measurement()
+        var others = workload.references.map { _ in Measurement() }
+        let counts = ["\(options.warmup)", "1"]
+        let limits = workload.referenceSteps
+        let referenceCounts = limits.map { ["\(min($0.warmup, options.warmup))", "\($0.steps)"] } ?? counts
         for run in 0..<options.runs {
             let lfsLog = "\(logs)/\(workload.name)-lfs-\(run).err"
             try? FileManager.default.removeItem(atPath: lfsLog)
@@ -73,17 +95,32 @@ func main() throws {
                 say(lfsResult.output.split(separator: "\n").filter { !$0.hasPrefix("RESULT") }
                     .joined(separator: "\n"))
             }
-            guard torchAvailable, workload.hasTorch else { continue }
-            let torchLog = "\(logs)/\(workload.name)-torch-\(run).err"
-            try? FileManager.default.removeItem(atPath: torchLog)
-            let torchResult = ChildProcess.run(
-                [options.python, "Scripts/bench/compare_torch.py", workload.name, model, tokens]
-                    + counts + ["--threads", threads],
-                environment: environment, errorLog: torchLog)
-            torch.add(torchResult, errorLog: torchLog)
-            say("\(workload.name) run \(run + 1)/\(options.runs): PyTorch \(torch.seconds.last.map { String(format: "%.3f s", $0) } ?? "failed: \(torch.failure ?? "")"), peak RSS \(torchResult.peakRSSBytes >> 20) MiB")
+            for (index, reference) in workload.references.enumerated() where available(reference) {
+                let log = "\(logs)/\(workload.name)-\(reference.tag)-\(run).err"
+                try? FileManager.default.removeItem(atPath: log)
+                let result = ChildProcess.run(
+                    reference.command(
+                        workload: workload.name, python: options.python, model: model,
+                        tokens: tokens, counts: referenceCounts, threads: threads),
+                    environment: environment, errorLog: log, timeout: options.timeout ?? limits?.timeout)
+                others[index].add(result, errorLog: log)
+                say("\(workload.name) run \(run + 1)/\(options.runs): \(reference.displayName) \(others[index].seconds.last.map { String(format: "%.3f s", $0) } ?? "failed: \(others[index].failure ?? "")"), peak RSS \(result.peakRSSBytes >> 20) MiB")
+            }
         }
-        rows.append((workload, lfs, torch))
+        if workload.references.isEmpty {
+            rows.append(ReportRow(workload: workload, label: workload.label, lfs: lfs, other: Measurement()))
+        }
+        for (index, reference) in workload.references.enumerated() {
+            var other = others[index]
+            if !available(reference) {
+                other.skipped = reference == .pytorch
+                    ? "skipped: no torch/transformers/peft" : "skipped: no LLaMA-Factory"
+            }
+            let note = available(reference) ? limits?.note ?? "" : ""
+            rows.append(ReportRow(
+                workload: workload, label: workload.label + reference.labelSuffix + note, lfs: lfs,
+                other: other))
+        }
         // The table so far, for a run cut short.
         try? table.render(rows).write(
             toFile: options.cache + "/compare-partial.md", atomically: true, encoding: .utf8)
@@ -95,6 +132,16 @@ func main() throws {
         peak, loadBefore, loadAverage()))
     if !torchAvailable {
         print("PyTorch comparison skipped: torch, transformers and peft are not importable by \(options.python)")
+    }
+    if wantsLlamaFactory {
+        if let version = llamaFactoryVersion {
+            print("Rows \"vs LLaMA-Factory\": the PyTorch columns are LLaMA-Factory \(version)'s own trainer "
+                + "(Scripts/bench/compare_llamafactory.py: run_exp, the code of `llamafactory-cli train`), "
+                + "time from step begin to step end")
+        } else if torchAvailable {
+            print("LLaMA-Factory comparison skipped: \(options.python) cannot import llamafactory or "
+                + "prepare its files (see \(logs)/llamafactory-prepare.err)")
+        }
     }
     print("")
     print(table.render(rows))
