@@ -58,8 +58,9 @@ enum GenerationWorker {
     /// The weight-streaming floor of a decode step: per new token, one GEMV per weight
     /// matrix a step multiplies (7 projections per layer and the lm_head; embeddings are
     /// gathered, not streamed), with nothing else. `floor` / `floor-bf16` call the
-    /// decode step's own products (`BLAS.gemm` with one row); `floor-sgemv` calls
-    /// OpenBLAS's `cblas_sgemv` on float32 weights, for reference.
+    /// decode step's own products, grouped as it groups them (`BLAS.gemvGroup`: q/k/v,
+    /// o, gate/up, down, lm_head); `floor-sgemv` calls OpenBLAS's `cblas_sgemv` once per
+    /// float32 matrix, for reference.
     static func weightFloor(_ arguments: [String], warmup: Int, steps: Int) throws {
         let variant = arguments[0]
         guard ["floor", "floor-bf16", "floor-sgemv"].contains(variant) else {
@@ -70,43 +71,58 @@ enum GenerationWorker {
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let newTokens = object["new_tokens"] as? Int
         else { throw HarnessError("\(arguments[2]): no new_tokens") }
-        var weights: [Tensor] = []
+        // The groups a decode step issues as one region each: q/k/v, o, gate/up, down.
+        var groups: [[Tensor]] = []
         for layer in model.layers {
             let (attention, mlp) = (layer.attention, layer.feedForward)
-            weights += [
-                attention.queryProjection, attention.keyProjection, attention.valueProjection,
-                attention.outputProjection, mlp.gateProjection, mlp.upProjection, mlp.downProjection,
-            ].map(\.weight)
+            groups += [
+                [attention.queryProjection, attention.keyProjection, attention.valueProjection],
+                [attention.outputProjection], [mlp.gateProjection, mlp.upProjection],
+                [mlp.downProjection],
+            ].map { $0.map(\.weight) }
         }
-        weights.append(model.head.weight)
-        var matrices: [StoredMatrix] = []
-        for weight in weights {
-            guard weight.rank == 2, weight.strides[1] == 1,
-                let matrix = StoredMatrix.over(
-                    weight, rows: weight.shape[0], columns: weight.shape[1], leading: weight.strides[0])
-            else { throw HarnessError("floor: a weight is not a row-major float32/bf16 matrix") }
-            matrices.append(matrix)
+        groups.append([model.head.weight])
+        let weights = groups.flatMap { $0 }
+        let matrices = try groups.map { group in
+            try group.map { weight -> StoredMatrix in
+                guard weight.rank == 2, weight.strides[1] == 1,
+                    let matrix = StoredMatrix.over(
+                        weight, rows: weight.shape[0], columns: weight.shape[1],
+                        leading: weight.strides[0])
+                else { throw HarnessError("floor: a weight is not a row-major float32/bf16 matrix") }
+                return matrix
+            }
         }
-        let widest = matrices.map { max($0.rows, $0.columns) }.max() ?? 0
+        let widest = weights.map { $0.shape.max() ?? 0 }.max() ?? 0
         let x = UnsafeMutablePointer<Float>.allocate(capacity: widest)
-        let y = UnsafeMutablePointer<Float>.allocate(capacity: widest)
+        // One output buffer, as long as the largest group.
+        let rows = matrices.map { $0.reduce(0) { $0 + $1.rows } }.max() ?? 0
+        let y = UnsafeMutablePointer<Float>.allocate(capacity: rows)
         defer {
             x.deallocate()
             y.deallocate()
         }
         for index in 0..<widest { x[index] = Float(index % 7) * 0.01 - 0.03 }
-        y.initialize(repeating: 0, count: widest)
+        y.initialize(repeating: 0, count: rows)
         let step = {
             for _ in 0..<newTokens {
-                for matrix in matrices {
-                    if variant == "floor-sgemv", case .float32(let w) = matrix.elements {
-                        BLAS.sgemv(
-                            transA: .none, rows: matrix.rows, columns: matrix.columns, alpha: 1,
-                            a: w, lda: matrix.leading, x: x, incx: 1, beta: 0, y: y, incy: 1)
+                for group in matrices {
+                    if variant == "floor-sgemv" {
+                        for matrix in group {
+                            guard case .float32(let w) = matrix.elements else { continue }
+                            BLAS.sgemv(
+                                transA: .none, rows: matrix.rows, columns: matrix.columns,
+                                alpha: 1, a: w, lda: matrix.leading, x: x, incx: 1, beta: 0,
+                                y: y, incy: 1)
+                        }
                     } else {
-                        BLAS.gemm(
-                            m: 1, a: x, lda: matrix.columns, matrix: matrix, transposed: true,
-                            alpha: 1, beta: 0, c: y, ldc: matrix.rows)
+                        var start = 0
+                        var products: [BLAS.GemvProduct] = []
+                        for matrix in group {
+                            products.append(BLAS.GemvProduct(matrix: matrix, y: y + start))
+                            start += matrix.rows
+                        }
+                        BLAS.gemvGroup(x: x, products)
                     }
                 }
             }

@@ -135,3 +135,71 @@ struct Float32GemvTests {
         #expect(c == [2, 4, 6])
     }
 }
+
+/// `BLAS.gemvGroup`: several products sharing x (float32 and bf16 mixed, bands that cut
+/// through products when split across threads) against one `BLAS.gemm` each.
+@Suite struct GemvGroupTests {
+    @Test func groupEqualsOneProductAtATime() {
+        var generator = SeededGenerator(seed: 11)
+        let columns = 131
+        let shapes = [(600, columns + 5), (7, columns), (700, columns + 1)]  // 2 bands of ~650 rows
+        let weights = shapes.map { generator.floats($0.0 * $0.1) }
+        let halves = weights.map { $0.map(HalfConversion.bfloat16Bits) }
+        let x = generator.floats(columns)
+        let total = shapes.reduce(0) { $0 + $1.0 }
+        for useBF16 in [false, true] {
+            var grouped = [Float](repeating: .nan, count: total)
+            var single = [Float](repeating: .nan, count: total)
+            weights.withUnsafeBufferPointers(halves) { floats, bits in
+                var products: [BLAS.GemvProduct] = []
+                var start = 0
+                grouped.withUnsafeMutableBufferPointer { out in
+                    guard let out = out.baseAddress else { return }
+                    for (index, shape) in shapes.enumerated() {
+                        // The middle product stays float32 in the bf16 run: formats may mix.
+                        let elements: StoredMatrix.Elements = useBF16 && index != 1
+                            ? .bfloat16(bits[index]) : .float32(floats[index])
+                        let matrix = StoredMatrix(elements: elements, rows: shape.0, columns: columns, leading: shape.1)
+                        products.append(BLAS.GemvProduct(matrix: matrix, y: out + start))
+                        single.withUnsafeMutableBufferPointer { one in
+                            guard let one = one.baseAddress else { return }
+                            BLAS.gemm(m: 1, a: x, lda: columns, matrix: matrix, transposed: true, alpha: 1, beta: 0, c: one + start, ldc: shape.0)
+                        }
+                        start += shape.0
+                    }
+                    BLAS.gemvGroup(x: x, products)
+                }
+            }
+            // Bands may start a row off the 4-row blocking: only rounding may differ.
+            let gap = zip(grouped, single).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
+            #expect(gap < 1e-5, "bf16 \(useBF16): \(gap)")
+        }
+    }
+}
+
+extension Array where Element == [Float] {
+    /// Runs `body` over copies of each float array and each bf16 array in allocated
+    /// memory (pointers that stay valid for the whole body).
+    fileprivate func withUnsafeBufferPointers(
+        _ halves: [[UInt16]],
+        _ body: ([UnsafePointer<Float>], [UnsafePointer<UInt16>]) -> Void
+    ) {
+        var floats: [UnsafeMutablePointer<Float>] = []
+        var bits: [UnsafeMutablePointer<UInt16>] = []
+        for array in self {
+            let copy = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, array.count))
+            copy.initialize(from: array, count: array.count)
+            floats.append(copy)
+        }
+        for array in halves {
+            let copy = UnsafeMutablePointer<UInt16>.allocate(capacity: Swift.max(1, array.count))
+            copy.initialize(from: array, count: array.count)
+            bits.append(copy)
+        }
+        defer {
+            floats.forEach { $0.deallocate() }
+            bits.forEach { $0.deallocate() }
+        }
+        body(floats.map { UnsafePointer($0) }, bits.map { UnsafePointer($0) })
+    }
+}

@@ -33,7 +33,10 @@ extension CausalLM {
             let mask = keyMask.flatMap { $0 }
             var x = try embed(input)
             for (index, layer) in layers.enumerated() {
-                x = try layer(x, rotary: rotary, cache: cache.layers[index], keyMask: mask)
+                let layerCache = cache.layers[index]
+                // One new token: the grouped decode step when the layer is plain.
+                x = try layer.decodeOneToken(x, rotary: rotary, cache: layerCache, keyMask: mask)
+                    ?? layer(x, rotary: rotary, cache: layerCache, keyMask: mask)
             }
             let last = try x.slice(dim: 1, start: s - 1, end: s)
             let logits = try head(stack.norm(last)).toFloatArray()  // [B, 1, V]

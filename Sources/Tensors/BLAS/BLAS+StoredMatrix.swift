@@ -29,7 +29,7 @@ extension BLAS {
                 scale(c, rows: m, columns: n, ldc: ldc, by: beta)
             } else if m == 1 {
                 // One row: a matrix-vector product streams M once.
-                f32Gemv(x: a, w: b, matrix: matrix, transposed: transposed, alpha: alpha, beta: beta, y: c)
+                gemv(x: a, matrix: matrix, transposed: transposed, alpha: alpha, beta: beta, y: c)
             } else {
                 sgemm(
                     transA: .none, transB: transposed ? .transposed : .none, m: m, n: n, k: k,
@@ -40,56 +40,11 @@ extension BLAS {
             if k == 0 {
                 scale(c, rows: m, columns: n, ldc: ldc, by: beta)
             } else if m == 1 {
-                bf16Gemv(x: a, w: w, matrix: matrix, transposed: transposed, alpha: alpha, beta: beta, y: c)
+                gemv(x: a, matrix: matrix, transposed: transposed, alpha: alpha, beta: beta, y: c)
             } else {
                 bf16Panels(
                     m: m, a: a, lda: lda, w: w, matrix: matrix, transposed: transposed,
                     alpha: alpha, beta: beta, c: c, ldc: ldc)
-            }
-        }
-    }
-
-    /// y = alpha · op(M) x + beta · y for a float32 M, in the GEMM's orientation
-    /// (y[n] = x[k] · op(M)), its output split across the kernel threads like `bf16Gemv`.
-    static func f32Gemv(
-        x: UnsafePointer<Float>, w: UnsafePointer<Float>, matrix: StoredMatrix, transposed: Bool,
-        alpha: Float, beta: Float, y: UnsafeMutablePointer<Float>
-    ) {
-        let (rows, columns, ld) = (matrix.rows, matrix.columns, matrix.leading)
-        if transposed {
-            Parallel.forEachChunk(count: rows, minimumChunk: max(8, 65_536 / max(1, columns))) { band in
-                lfs_f32_gemv_n(
-                    w + band.lowerBound * ld, ld, x, y + band.lowerBound, band.count, columns,
-                    alpha, beta)
-            }
-        } else {
-            Parallel.forEachChunk(count: columns, minimumChunk: max(64, 65_536 / max(1, rows))) { band in
-                lfs_f32_gemv_t(
-                    w + band.lowerBound, ld, x, y + band.lowerBound, rows, band.count, alpha, beta)
-            }
-        }
-    }
-
-    /// y = alpha · op(M) x + beta · y in the GEMM's orientation (y[n] = x[k] · op(M)),
-    /// its output split across the kernel threads.
-    static func bf16Gemv(
-        x: UnsafePointer<Float>, w: UnsafePointer<UInt16>, matrix: StoredMatrix, transposed: Bool,
-        alpha: Float, beta: Float, y: UnsafeMutablePointer<Float>
-    ) {
-        let (rows, columns, ld) = (matrix.rows, matrix.columns, matrix.leading)
-        // Chunks of at least ~64K weights: smaller ones cost more to hand out than to do.
-        if transposed {
-            // y[rows] = M x: each chunk owns a band of rows.
-            Parallel.forEachChunk(count: rows, minimumChunk: max(8, 65_536 / max(1, columns))) { band in
-                lfs_bf16_gemv_n(
-                    w + band.lowerBound * ld, ld, x, y + band.lowerBound, band.count, columns,
-                    alpha, beta)
-            }
-        } else {
-            // y[columns] = Mᵀ x: each chunk owns a band of columns.
-            Parallel.forEachChunk(count: columns, minimumChunk: max(64, 65_536 / max(1, rows))) { band in
-                lfs_bf16_gemv_t(
-                    w + band.lowerBound, ld, x, y + band.lowerBound, rows, band.count, alpha, beta)
             }
         }
     }
