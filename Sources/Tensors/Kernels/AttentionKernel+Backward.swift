@@ -1,3 +1,4 @@
+import CKernels
 
 extension AttentionKernel {
     /// Accumulates the gradients of `forward` into `queryGradient`, `keyGradient` and
@@ -138,6 +139,6 @@ extension AttentionKernel {
         applyMask(scores, low: low, high: high, keys: keys, fill: -.infinity) { j in
             keyMask.map { $0[batch * c.T + firstKey + j] == 0 } ?? false
         }
-        _ = KernelMath.expInPlace(scores, keys, shift: logSumExp)
+        lfs_exp_affine(scores, scores, keys, logSumExp, 1, 0)
     }
 }

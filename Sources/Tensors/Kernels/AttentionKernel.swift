@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Causal scaled-dot-product attention with grouped KV heads, in query-row blocks.
@@ -226,14 +227,13 @@ public enum AttentionKernel {
         applyMask(scores, low: low, high: high, keys: keys, fill: -.infinity) { j in
             keyMask.map { $0[batch * c.T + firstKey + j] == 0 } ?? false
         }
-        let m = KernelMath.max(scores + low, high - low)
+        let m = lfs_row_max(scores + low, high - low)
         guard m > -.infinity else {
             scores.update(repeating: 0, count: keys)
             return -.infinity
         }
-        let sum = KernelMath.expInPlace(scores + low, high - low, shift: m)
-        let inverse = 1 / sum
-        for j in low..<high { scores[j] *= inverse }
+        let sum = lfs_exp_sum(scores + low, scores + low, high - low, m)
+        lfs_affine(scores + low, scores + low, high - low, 1 / sum, 0)
         for j in 0..<low { scores[j] = 0 }
         for j in high..<keys { scores[j] = 0 }
         return m + log(sum)

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Cross-entropy of logits against integer targets, row by row.
@@ -50,35 +51,28 @@ public enum CrossEntropyKernel {
         Parallel.forEachChunk(count: N, minimumChunk: 1) { rows in
             for n in rows {
                 let z = logits + n * V
-                let m = KernelMath.max(z, V)
-                var sum = KernelMath.Lanes()
-                var total = KernelMath.Lanes()
-                let shift = KernelMath.Lanes(repeating: m)
-                var v = 0
-                while v + 8 <= V {
-                    let lanes = KernelMath.load(z + v)
-                    sum += KernelMath.exp(lanes - shift)
-                    total += lanes
-                    v += 8
-                }
-                var s = sum.sum()
-                var zSum = total.sum()
-                while v < V {
-                    s += Foundation.exp(z[v] - m)
-                    zSum += z[v]
-                    v += 1
-                }
-                let lse = m + log(s)
+                let m = lfs_row_max(z, V)
+                let lse = m + log(lfs_exp_sum(z, nil, V, m))
                 logSumExp[n] = lse
                 let target = targets[n]
                 guard target != ignoreIndex else {
                     losses[n] = 0
                     continue
                 }
-                losses[n] =
-                    lse - (1 - labelSmoothing) * z[Int(target)] - labelSmoothing / Float(V) * zSum
+                losses[n] = rowLoss(
+                    logSumExp: lse, logits: z, target: Int(target), V: V, labelSmoothing: labelSmoothing)
             }
         }
+    }
+
+    /// lse - (1 - ε) z[target] - (ε / V) Σ_v z_v (the sum only read when ε is not 0).
+    @inline(__always)
+    static func rowLoss(
+        logSumExp lse: Float, logits z: UnsafePointer<Float>, target: Int, V: Int,
+        labelSmoothing: Float
+    ) -> Float {
+        guard labelSmoothing != 0 else { return lse - z[target] }
+        return lse - (1 - labelSmoothing) * z[target] - labelSmoothing / Float(V) * lfs_row_sum(z, V)
     }
 
     /// The mean loss of `losses` over `count` counted rows, summed in Double in row order.
@@ -113,21 +107,44 @@ public enum CrossEntropyKernel {
                     dz.update(repeating: 0, count: V)
                     continue
                 }
-                let shift = KernelMath.Lanes(repeating: logSumExp[n])
-                let uniform = KernelMath.Lanes(repeating: labelSmoothing / Float(V))
-                let lanesScale = KernelMath.Lanes(repeating: scale)
-                var v = 0
-                while v + 8 <= V {
-                    let p = KernelMath.exp(KernelMath.load(z + v) - shift)
-                    KernelMath.store((p - uniform) * lanesScale, dz + v)
-                    v += 8
-                }
-                while v < V {
-                    let p = Foundation.exp(z[v] - logSumExp[n])
-                    dz[v] = (p - labelSmoothing / Float(V)) * scale
-                    v += 1
-                }
+                // dz = e^(z - lse) * scale - (ε / V) * scale
+                lfs_exp_affine(dz, z, V, logSumExp[n], scale, -labelSmoothing / Float(V) * scale)
                 dz[Int(target)] -= (1 - labelSmoothing) * scale
+            }
+        }
+    }
+
+    /// `forwardRows` then `backwardRows` in place, with one exp per logit instead of two:
+    /// each row's e^(z - max) is stored while it is summed, then scaled into the gradient.
+    /// - Parameters:
+    ///   - losses: [N], written (0 for ignored rows).
+    ///   - logits: [N, V], replaced by scale * (softmax - (1 - ε) onehot - ε / V)
+    ///     (0 for ignored rows).
+    ///   - targets: [N], validated.
+    public static func forwardBackwardRows(
+        losses: UnsafeMutablePointer<Float>, logits: UnsafeMutablePointer<Float>,
+        targets: UnsafePointer<Int64>, N: Int, V: Int, scale: Float, labelSmoothing: Float = 0,
+        ignoreIndex: Int64 = defaultIgnoreIndex
+    ) {
+        Parallel.forEachChunk(count: N, minimumChunk: 1) { rows in
+            for n in rows {
+                let z = logits + n * V
+                let target = targets[n]
+                guard target != ignoreIndex else {
+                    losses[n] = 0
+                    z.update(repeating: 0, count: V)
+                    continue
+                }
+                // The loss reads z[target] and Σ z before the exps overwrite the row.
+                let targetLogit = z[Int(target)]
+                let logitSum = labelSmoothing == 0 ? 0 : lfs_row_sum(z, V)
+                let m = lfs_row_max(z, V)
+                let sum = lfs_exp_sum(z, z, V, m)
+                let lse = m + log(sum)
+                losses[n] = lse - (1 - labelSmoothing) * targetLogit - labelSmoothing / Float(V) * logitSum
+                // dz = e^(z - m) / sum * scale - (ε / V) * scale
+                lfs_affine(z, z, V, scale / sum, -labelSmoothing / Float(V) * scale)
+                z[Int(target)] -= (1 - labelSmoothing) * scale
             }
         }
     }

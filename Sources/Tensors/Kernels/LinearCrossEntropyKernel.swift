@@ -60,15 +60,15 @@ public enum LinearCrossEntropyKernel {
                 a: h, lda: C,
                 b: weight, ldb: C,
                 beta: 0, c: scratch, ldc: V)
-            CrossEntropyKernel.forwardRows(
-                losses: rowLoss, logSumExp: rowLSE, logits: scratch, targets: t, N: rows, V: V,
-                labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex)
-            for r in 0..<rows { total += Double(rowLoss[r]) }
-            if let gradients, gradients.hidden != nil || gradients.weight != nil, count > 0 {
-                CrossEntropyKernel.backwardRows(
-                    logitsGradient: scratch, logits: scratch, logSumExp: rowLSE, targets: t,
-                    N: rows, V: V, scale: gradientScale / Float(count),
-                    labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex)
+            let wantsGradients =
+                count > 0 && (gradients?.hidden != nil || gradients?.weight != nil)
+            if let gradients, wantsGradients {
+                // One exp per logit: the losses and, in place, their gradient.
+                CrossEntropyKernel.forwardBackwardRows(
+                    losses: rowLoss, logits: scratch, targets: t, N: rows, V: V,
+                    scale: gradientScale / Float(count), labelSmoothing: labelSmoothing,
+                    ignoreIndex: ignoreIndex)
+                for r in 0..<rows { total += Double(rowLoss[r]) }
                 if let dh = gradients.hidden {
                     // dh[rows, C] += dlogits[rows, V] · weight[V, C]
                     BLAS.sgemm(
@@ -85,6 +85,11 @@ public enum LinearCrossEntropyKernel {
                         b: h, ldb: C,
                         beta: 1, c: dw, ldc: C)
                 }
+            } else {
+                CrossEntropyKernel.forwardRows(
+                    losses: rowLoss, logSumExp: rowLSE, logits: scratch, targets: t, N: rows, V: V,
+                    labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex)
+                for r in 0..<rows { total += Double(rowLoss[r]) }
             }
             start += rows
         }

@@ -1,4 +1,4 @@
-import Foundation
+import CKernels
 
 /// SwiGLU: y = silu(gate) * up, with silu(g) = g * sigmoid(g).
 ///
@@ -6,7 +6,8 @@ import Foundation
 /// `down_proj(act_fn(gate_proj(x)) * up_proj(x))`, and this is the middle of it.
 /// Shapes: N rows, F features. Gate and up rows are read at `inputRowStride`, so they
 /// can be two [N, F] tensors (stride F) or the halves of one fused gate/up projection
-/// [N, 2F] (gate = base, up = base + F, stride 2F).
+/// [N, 2F] (gate = base, up = base + F, stride 2F). The rows run in C (`lfs_swiglu_forward`,
+/// `lfs_swiglu_backward`), with AVX2 + FMA where the CPU has them.
 public enum SwiGLUKernel {
     /// Computes silu(gate) * up.
     /// - Parameters:
@@ -19,21 +20,8 @@ public enum SwiGLUKernel {
     ) {
         Parallel.forEachChunk(count: N, minimumChunk: 8) { rows in
             for row in rows {
-                let g = gate + row * inputRowStride
-                let u = up + row * inputRowStride
-                let y = output + row * F
-                var i = 0
-                while i + 8 <= F {
-                    let gi = KernelMath.load(g + i)
-                    let sigmoid = 1 / (1 + KernelMath.exp(-gi))
-                    KernelMath.store(gi * sigmoid * KernelMath.load(u + i), y + i)
-                    i += 8
-                }
-                while i < F {
-                    let sigmoid = 1 / (1 + exp(-g[i]))
-                    y[i] = g[i] * sigmoid * u[i]
-                    i += 1
-                }
+                lfs_swiglu_forward(
+                    output + row * F, gate + row * inputRowStride, up + row * inputRowStride, F)
             }
         }
     }
@@ -54,29 +42,9 @@ public enum SwiGLUKernel {
     ) {
         Parallel.forEachChunk(count: N, minimumChunk: 8) { rows in
             for row in rows {
-                let g = gate + row * inputRowStride
-                let u = up + row * inputRowStride
-                let dg = gateGradient + row * inputRowStride
-                let du = upGradient + row * inputRowStride
-                let dy = outputGradient + row * F
-                var start = 0
-                while start + 8 <= F {
-                    let gi = KernelMath.load(g + start)
-                    let dyi = KernelMath.load(dy + start)
-                    let sigmoid = 1 / (1 + KernelMath.exp(-gi))
-                    let silu = gi * sigmoid
-                    KernelMath.store(KernelMath.load(du + start) + dyi * silu, du + start)
-                    let slope = sigmoid * (1 + gi * (1 - sigmoid))
-                    KernelMath.store(
-                        KernelMath.load(dg + start) + dyi * KernelMath.load(u + start) * slope, dg + start)
-                    start += 8
-                }
-                for i in start..<F {
-                    let sigmoid = 1 / (1 + exp(-g[i]))
-                    let silu = g[i] * sigmoid
-                    du[i] += dy[i] * silu
-                    dg[i] += dy[i] * u[i] * sigmoid * (1 + g[i] * (1 - sigmoid))
-                }
+                lfs_swiglu_backward(
+                    gateGradient + row * inputRowStride, upGradient + row * inputRowStride,
+                    outputGradient + row * F, gate + row * inputRowStride, up + row * inputRowStride, F)
             }
         }
     }
