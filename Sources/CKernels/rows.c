@@ -101,6 +101,22 @@ static void swiglu_backward_plain(float *dgate, float *dup, const float *dy, con
     }
 }
 
+static void rotate_half_plain(float *y, const float *x, const float *cos, const float *sin,
+                              size_t half, float sign, int accumulate) {
+    for (size_t i = 0; i < half; i++) {
+        const float first = x[i], second = x[i + half], s = sign * sin[i];
+        const float new_first = first * cos[i] - second * s;
+        const float new_second = second * cos[i] + first * s;
+        if (accumulate) {
+            y[i] += new_first;
+            y[i + half] += new_second;
+        } else {
+            y[i] = new_first;
+            y[i + half] = new_second;
+        }
+    }
+}
+
 // MARK: - AVX2 + FMA
 
 #ifdef LFS_X86
@@ -225,7 +241,58 @@ AVX2 static void swiglu_backward_avx2(float *dgate, float *dup, const float *dy,
     }
     swiglu_backward_plain(dgate + i, dup + i, dy + i, gate + i, up + i, count - i);
 }
+
+AVX2 static void rotate_half_avx2(float *y, const float *x, const float *cos, const float *sin,
+                                  size_t half, float sign, int accumulate) {
+    const __m256 signs = _mm256_set1_ps(sign);
+    size_t i = 0;
+    for (; i + 8 <= half; i += 8) {
+        // Both halves are loaded before either is stored, so y may be x.
+        const __m256 first = _mm256_loadu_ps(x + i), second = _mm256_loadu_ps(x + half + i);
+        const __m256 c = _mm256_loadu_ps(cos + i);
+        const __m256 s = _mm256_mul_ps(signs, _mm256_loadu_ps(sin + i));
+        __m256 new_first = _mm256_fnmadd_ps(second, s, _mm256_mul_ps(first, c));
+        __m256 new_second = _mm256_fmadd_ps(first, s, _mm256_mul_ps(second, c));
+        if (accumulate) {
+            new_first = _mm256_add_ps(new_first, _mm256_loadu_ps(y + i));
+            new_second = _mm256_add_ps(new_second, _mm256_loadu_ps(y + half + i));
+        }
+        _mm256_storeu_ps(y + i, new_first);
+        _mm256_storeu_ps(y + half + i, new_second);
+    }
+    if (i < half) {
+        // The tail pairs i..<half with half + i..<2 half: rotate them with the plain loop.
+        for (; i < half; i++) {
+            const float first = x[i], second = x[i + half], s = sign * sin[i];
+            const float new_first = first * cos[i] - second * s;
+            const float new_second = second * cos[i] + first * s;
+            y[i] = accumulate ? y[i] + new_first : new_first;
+            y[i + half] = accumulate ? y[i + half] + new_second : new_second;
+        }
+    }
+}
 #endif
+
+// MARK: - Log-sum-exp in one pass
+
+// Each block is read from memory once by its max and again from L1 by its exps.
+#define LSE_BLOCK 256
+
+float lfs_log_sum_exp(const float *x, size_t count) {
+    float m = -INFINITY, s = 0;
+    for (size_t start = 0; start < count; start += LSE_BLOCK) {
+        const size_t n = count - start < LSE_BLOCK ? count - start : LSE_BLOCK;
+        const float block_max = lfs_row_max(x + start, n);
+        if (block_max == -INFINITY) continue;
+        if (block_max > m) {
+            // exp(-inf) is 0 here, so the first block needs no special case.
+            s = m == -INFINITY ? 0 : s * expf(m - block_max);
+            m = block_max;
+        }
+        s += lfs_exp_sum(x + start, NULL, n, m);
+    }
+    return m == -INFINITY ? m : m + logf(s);
+}
 
 // MARK: - Dispatch
 
@@ -240,6 +307,7 @@ AVX2 static void swiglu_backward_avx2(float *dgate, float *dup, const float *dy,
 #define affine_avx2 affine_plain
 #define swiglu_forward_avx2 swiglu_forward_plain
 #define swiglu_backward_avx2 swiglu_backward_plain
+#define rotate_half_avx2 rotate_half_plain
 #endif
 
 float lfs_row_max(const float *x, size_t count) {
@@ -284,5 +352,14 @@ void lfs_swiglu_backward(float *dgate, float *dup, const float *dy, const float 
         swiglu_backward_avx2(dgate, dup, dy, gate, up, count);
     } else {
         swiglu_backward_plain(dgate, dup, dy, gate, up, count);
+    }
+}
+
+void lfs_rotate_half(float *y, const float *x, const float *cos, const float *sin, size_t half,
+                     float sign, int accumulate) {
+    if (HAS_AVX2()) {
+        rotate_half_avx2(y, x, cos, sin, half, sign, accumulate);
+    } else {
+        rotate_half_plain(y, x, cos, sin, half, sign, accumulate);
     }
 }

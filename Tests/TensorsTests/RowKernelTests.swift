@@ -47,6 +47,25 @@ struct RowKernelTests {
         }
     }
 
+    @Test(arguments: [0, 3, 256, 700])
+    func logSumExpMatchesFloat64AcrossBlocks(count: Int) {
+        var generator = SeededGenerator(seed: 24)
+        // Rising values, so later blocks raise the running max and rescale the sum.
+        let x = (0..<count).map { Float($0) * 0.05 + generator.floats(1, low: -2, high: 2)[0] }
+        let maximum = x.map(Double.init).max() ?? -.infinity
+        let expected = count == 0 ? -Double.infinity : maximum + Foundation.log(x.map { Foundation.exp(Double($0) - maximum) }.reduce(0, +))
+        bothPaths {
+            let lse = lfs_log_sum_exp(x, count)
+            if count == 0 {
+                #expect(lse == -.infinity)
+            } else {
+                #expect(abs(Double(lse) - expected) < 1e-5 * max(1, abs(expected)))
+            }
+        }
+        #expect(lfs_log_sum_exp([-.infinity, -.infinity], 2) == -.infinity)
+        #expect(lfs_log_sum_exp([1, .nan, 2], 3).isNaN)
+    }
+
     @Test func expHandlesInfinitiesNaNAndUnderflow() {
         let x: [Float] = [-.infinity, -100, 0, .nan, 1, -.infinity, -87.5, 2, -.infinity]
         bothPaths {
@@ -87,6 +106,32 @@ struct RowKernelTests {
             }
             #expect(KernelReference.worstError(dup, expectedUp) <= 1)
             #expect(KernelReference.worstError(dgate, expectedGate) <= 1)
+        }
+    }
+
+    @Test(arguments: [4, 12, 32])
+    func rotateHalfMatchesFloat64InPlaceAndAccumulating(half: Int) {
+        var generator = SeededGenerator(seed: 25)
+        let x = generator.floats(2 * half)
+        let cos = generator.floats(half)
+        let sin = generator.floats(half)
+        for sign: Float in [1, -1] {
+            var expected = [Double](repeating: 0, count: 2 * half)
+            for i in 0..<half {
+                let (a, b, c, s) = (Double(x[i]), Double(x[i + half]), Double(cos[i]), Double(sign * sin[i]))
+                expected[i] = a * c - b * s
+                expected[i + half] = b * c + a * s
+            }
+            bothPaths {
+                var inPlace = x
+                inPlace.withUnsafeMutableBufferPointer { buffer in
+                    lfs_rotate_half(buffer.baseAddress, buffer.baseAddress, cos, sin, half, sign, 0)
+                }
+                #expect(KernelReference.worstError(inPlace, expected) <= 1)
+                var accumulated = [Float](repeating: 0.5, count: 2 * half)
+                lfs_rotate_half(&accumulated, x, cos, sin, half, sign, 1)
+                #expect(KernelReference.worstError(accumulated, expected.map { $0 + 0.5 }) <= 1)
+            }
         }
     }
 

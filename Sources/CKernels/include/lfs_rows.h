@@ -19,6 +19,11 @@ float lfs_row_max(const float *x, size_t count);
 /// The sum of x[0..<count].
 float lfs_row_sum(const float *x, size_t count);
 
+/// log Σ e^(x[i]) over i < count, reading x once: blocks of 256 small enough for the
+/// L1 cache get their max, then their exps summed against the running max (rescaled
+/// when it grows). -infinity when count is 0 or every x[i] is -infinity.
+float lfs_log_sum_exp(const float *x, size_t count);
+
 /// Returns the sum of e^(x[i] - shift) over i < count and, when store is not NULL,
 /// writes each e^(x[i] - shift) to store[i] (store may be x).
 float lfs_exp_sum(const float *x, float *store, size_t count, float shift);
@@ -38,6 +43,12 @@ void lfs_swiglu_forward(float *y, const float *gate, const float *up, size_t cou
 /// dup[i] += dy[i] * gate[i] * s and dgate[i] += dy[i] * up[i] * s * (1 + gate[i] (1 - s)).
 void lfs_swiglu_backward(float *dgate, float *dup, const float *dy, const float *gate,
                          const float *up, size_t count);
+
+/// One head vector rotated in HF's rotate_half convention, with s' = sign * sin[i]:
+/// y[i] = x[i] cos[i] - x[i + half] s'[i], y[i + half] = x[i + half] cos[i] + x[i] s'[i]
+/// for i < half; written, or added to y when accumulate is nonzero. y may be x.
+void lfs_rotate_half(float *y, const float *x, const float *cos, const float *sin, size_t half,
+                     float sign, int accumulate);
 
 #ifdef __cplusplus
 }

@@ -51,8 +51,7 @@ public enum CrossEntropyKernel {
         Parallel.forEachChunk(count: N, minimumChunk: 1) { rows in
             for n in rows {
                 let z = logits + n * V
-                let m = lfs_row_max(z, V)
-                let lse = m + log(lfs_exp_sum(z, nil, V, m))
+                let lse = lfs_log_sum_exp(z, V)
                 logSumExp[n] = lse
                 let target = targets[n]
                 guard target != ignoreIndex else {

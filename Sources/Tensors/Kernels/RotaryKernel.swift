@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Rotary position embedding in HF's `rotate_half` convention.
@@ -90,20 +91,7 @@ public enum RotaryKernel {
                     let y = output + outputLayout.offset(b, h, t)
                     let c = cos + b * tableBatchStride + t * half
                     let s = sin + b * tableBatchStride + t * half
-                    for i in 0..<half {
-                        let first = x[i]
-                        let second = x[i + half]
-                        let sine = sign * s[i]
-                        let newFirst = first * c[i] - second * sine
-                        let newSecond = second * c[i] + first * sine
-                        if accumulate {
-                            y[i] += newFirst
-                            y[i + half] += newSecond
-                        } else {
-                            y[i] = newFirst
-                            y[i + half] = newSecond
-                        }
-                    }
+                    lfs_rotate_half(y, x, c, s, half, sign, accumulate ? 1 : 0)
                 }
             }
         }

@@ -31,11 +31,13 @@ extension OpSpec {
             let call = try AttentionOp(context.inputs, context.attributes)
             let c = call.configuration
             let gradient = context.gradOutput.contiguousFloat32()
-            let dq = try Tensor(zeros: [c.B, c.H, c.T, c.D])
-            let dk = try Tensor(zeros: [c.B, c.KVH, c.T, c.D])
-            let dv = try Tensor(zeros: [c.B, c.KVH, c.T, c.D])
-            var gradientLayouts = AttentionKernel.Layouts.headsFirst(c)
-            gradientLayouts.output = call.layouts.output
+            // Each gradient is laid out as its input (a permuted projection stays one), so
+            // the reshapes before the op need no copy in their backward.
+            let (dq, queryLayout) = try FusedOps.headGradient(laidOutAs: call.tensors[0], op: "causal_attention")
+            let (dk, keyLayout) = try FusedOps.headGradient(laidOutAs: call.tensors[1], op: "causal_attention")
+            let (dv, valueLayout) = try FusedOps.headGradient(laidOutAs: call.tensors[2], op: "causal_attention")
+            let gradientLayouts = AttentionKernel.Layouts(
+                query: queryLayout, key: keyLayout, value: valueLayout, output: call.layouts.output)
             withExtendedLifetime((call.tensors, gradient, context.output, context.saved)) {
                 AttentionKernel.backward(
                     queryGradient: FusedOps.floats(dq), keyGradient: FusedOps.floats(dk),

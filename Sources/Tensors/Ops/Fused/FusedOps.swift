@@ -60,3 +60,45 @@ extension FusedOps {
         return (copy, .headsFirst(heads: tensor.shape[1], tokens: T, headDimension: D))
     }
 }
+
+extension FusedOps {
+    /// A zeroed float32 tensor of `tensor`'s shape and strides when `tensor` lays out its
+    /// elements densely in some axis order (a [B, T, H, D] projection viewed as
+    /// [B, H, T, D]); a contiguous one otherwise. A gradient written into it is laid out
+    /// as the input was, so the permute and reshape that made the view turn it back into
+    /// a contiguous tensor without copying it.
+    /// - Throws: `TensorError.sizeOverflow`, `.outOfMemory`.
+    static func zeros(laidOutAs tensor: Tensor) throws -> Tensor {
+        guard !tensor.isContiguous, isDense(tensor) else { return try Tensor(zeros: tensor.shape) }
+        let storage = try TensorStorage(dtype: .float32, count: tensor.count)
+        return Tensor(
+            unchecked: storage, shape: tensor.shape, strides: tensor.strides, offset: 0,
+            count: tensor.count)
+    }
+
+    /// A zeroed gradient buffer for a [B, heads, T, D] kernel operand, laid out as the
+    /// operand (`zeros(laidOutAs:)`), with the `HeadLayout` the kernel writes it through.
+    /// - Throws: `TensorError.sizeOverflow`, `.outOfMemory`.
+    static func headGradient(laidOutAs operand: Tensor, op: String) throws -> (Tensor, HeadLayout) {
+        let gradient = try zeros(laidOutAs: operand)
+        let (view, layout) = try heads(gradient, op: op)
+        // heads() reads a layout it accepts in place; anything else it would copy, and a
+        // gradient written into a copy would be lost: use a contiguous buffer then.
+        if view === gradient { return (gradient, layout) }
+        let (B, H, T, D) = (operand.shape[0], operand.shape[1], operand.shape[2], operand.shape[3])
+        return (try Tensor(zeros: [B, H, T, D]), .headsFirst(heads: H, tokens: T, headDimension: D))
+    }
+
+    /// Whether the strides of `tensor` are those of a contiguous tensor with its axes
+    /// permuted (axes of size 1, whose stride addresses nothing, aside).
+    static func isDense(_ tensor: Tensor) -> Bool {
+        let axes = tensor.shape.indices.filter { tensor.shape[$0] != 1 }
+            .sorted { tensor.strides[$0] > tensor.strides[$1] }
+        var expected = 1
+        for axis in axes.reversed() {
+            guard tensor.strides[axis] == expected else { return false }
+            expected *= tensor.shape[axis]
+        }
+        return expected == tensor.count
+    }
+}

@@ -28,12 +28,15 @@ extension OpSpec {
             let s = operands.sizes
             let gradient = context.gradOutput.contiguousFloat32()
             let layout = HeadLayout.headsFirst(heads: s.H, tokens: s.T, headDimension: s.D)
-            let dx = try Tensor(zeros: [s.B, s.H, s.T, s.D])
+            // dx is laid out as x (usually a permuted [B, T, H, D] projection), so the
+            // reshape and permute that made x need no copy in their backward.
+            let (dx, inputLayout) = try FusedOps.headGradient(
+                laidOutAs: operands.tensors[0], op: "rotary_embedding")
             withExtendedLifetime((operands.tensors, gradient)) {
                 RotaryKernel.backward(
                     inputGradient: FusedOps.floats(dx), outputGradient: FusedOps.floats(gradient),
                     cos: FusedOps.floats(operands.tensors[1]), sin: FusedOps.floats(operands.tensors[2]),
-                    B: s.B, H: s.H, T: s.T, D: s.D, inputLayout: layout, outputLayout: layout,
+                    B: s.B, H: s.H, T: s.T, D: s.D, inputLayout: inputLayout, outputLayout: layout,
                     tableBatchStride: operands.tableBatchStride)
             }
             return [dx, nil, nil]
