@@ -64,6 +64,13 @@ extension OpSpec {
         cost: { inputs, output, _ in
             let lora = LoRALinearOp.cost(inputs, output)
             return OpCost(flops: lora.flops &+ OpCost.elements(output), bytes: lora.bytes)
+        },
+        backwardCost: { inputs, output, _ in
+            // lora_linear's backward plus the pass forming g ⊙ (m / n) and Σ g ⊙ output.
+            let lora = LoRALinearOp.backwardCost(inputs, output)
+            return OpCost(
+                flops: lora.flops &+ 3 &* OpCost.elements(output),
+                bytes: lora.bytes &+ 12 &* OpCost.elements(output))
         })
 }
 

@@ -31,7 +31,8 @@ extension OpSpec {
             }
         },
         label: { attributes in "lora_linear(scaling=\(attributes.float("scaling", default: 1)))" },
-        cost: { inputs, output, _ in LoRALinearOp.cost(inputs, output) })
+        cost: { inputs, output, _ in LoRALinearOp.cost(inputs, output) },
+        backwardCost: { inputs, output, _ in LoRALinearOp.backwardCost(inputs, output) })
 }
 
 /// One checked application of `OpSpec.loraLinear` (or of the LoRA part of
@@ -164,6 +165,18 @@ struct LoRALinearOp {
         let rank = inputs[2].first ?? 0
         let flops = 2 &* rows &* (outputs &* features &+ rank &* (features &+ outputs))
         let bytes = 4 &* (OpCost.elements(inputs[0]) &+ OpCost.elements(inputs[1]) &+ OpCost.elements(output))
+        return OpCost(flops: flops, bytes: bytes)
+    }
+
+    /// The profiler's cost of the usual backward (dx, da and db; a frozen weight gets no
+    /// gradient): the GEMMs of `gradients`.
+    static func backwardCost(_ inputs: [[Int]], _ output: [Int]) -> OpCost {
+        let rows = OpCost.elements(Array(inputs[0].dropLast()))
+        let (outputs, features) = (inputs[1].first ?? 0, inputs[1].last ?? 0)
+        let rank = inputs[2].first ?? 0
+        // dx = g W + dh A, dh = g B, da = dhᵀ x, db = gᵀ h.
+        let flops = 2 &* rows &* (outputs &* features &+ 2 &* rank &* (features &+ outputs))
+        let bytes = 4 &* (2 &* OpCost.elements(inputs[0]) &+ OpCost.elements(inputs[1]) &+ OpCost.elements(output))
         return OpCost(flops: flops, bytes: bytes)
     }
 
