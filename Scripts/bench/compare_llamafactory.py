@@ -230,7 +230,7 @@ def main():
         "dataset": "bench_tokens", "tokenized_path": data_dir, "cutoff_len": len(rows[0]),
         "per_device_train_batch_size": len(rows), "gradient_accumulation_steps": 1,
         "learning_rate": 1e-4, "max_steps": a.warmup + a.steps,
-        "output_dir": output, "report_to": "none",
+        "output_dir": output,
     }
     if a.no_gradient_checkpointing:
         args["disable_gradient_checkpointing"] = True

@@ -74,7 +74,7 @@ struct ReferenceSteps: Sendable {
     /// What the table row says about it.
     var note: String {
         let warm = warmup == 0 ? "no warm-up" : "\(warmup) warm-up step\(warmup == 1 ? "" : "s")"
-        return " [PyTorch: \(steps) step\(steps == 1 ? "" : "s"), \(warm), killed after \(Int(timeout)) s]"
+        return " [PyTorch: \(steps) step\(steps == 1 ? "" : "s"), \(warm), time limit \(Int(timeout)) s]"
     }
 }
 
