@@ -33,7 +33,7 @@ let package = Package(
         // builds; AVX2/FMA chosen at run time, with plain C fallbacks.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Tensors", dependencies: ["CBLAS", "CKernels"]),
-        .target(name: "Models", dependencies: ["Tensors"], exclude: ["Embedded/tiny"]),
+        .target(name: "Models", dependencies: ["Tensors", "CKernels"], exclude: ["Embedded/tiny"]),
         .target(name: "Tuning", dependencies: ["Models", "Tensors", "CBLAS"]),
         .target(name: "Graphs", dependencies: ["Tensors", "CGraphviz"]),
         .target(

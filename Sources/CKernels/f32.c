@@ -1,10 +1,13 @@
-// Float32 matrix-vector products (a decode step's weight GEMVs), each public function
+// Float32 matrix-vector products (a decode step's weight GEMVs) and the attention of one
+// query row over a KV cache, each public function
 // dispatching to an AVX2 + FMA version or the plain loop. They replace cblas_sgemv for
 // one-row products: a decode step is bound by streaming the weights once, and these
 // keep four rows' loads in flight per x load, so the caller can split rows across
 // threads in whatever bands it likes (any band is a valid call).
 #include "CKernels.h"
 #include "internal.h"
+
+#include <math.h>
 
 #ifdef LFS_X86
 #include <immintrin.h>
@@ -158,4 +161,66 @@ void lfs_f32_gemv_t(const float *w, size_t ldw, const float *x, float *y, size_t
     if (lfs_use_avx2()) { gemv_t_avx2(w, ldw, x, y, rows, cols, alpha, beta); return; }
 #endif
     gemv_t_plain(w, ldw, x, y, rows, cols, alpha, beta);
+}
+
+// MARK: - Attention of one query row over cached keys and values
+
+#ifdef LFS_X86
+AVX2 static float dot_avx2(const float *a, const float *b, size_t n) { return dot_row(a, b, n); }
+
+AVX2 static void axpy_avx2(float alpha, const float *a, float *y, size_t n) {
+    const __m256 v = _mm256_set1_ps(alpha);
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        _mm256_storeu_ps(y + j, _mm256_fmadd_ps(_mm256_loadu_ps(a + j), v, _mm256_loadu_ps(y + j)));
+    }
+    for (; j < n; j++) y[j] += alpha * a[j];
+}
+#endif
+
+static float dot_plain(const float *a, const float *b, size_t n) {
+    float sum = 0;
+    for (size_t j = 0; j < n; j++) sum += a[j] * b[j];
+    return sum;
+}
+
+static void axpy_plain(float alpha, const float *a, float *y, size_t n) {
+    for (size_t j = 0; j < n; j++) y[j] += alpha * a[j];
+}
+
+void lfs_attention_row(const float *q, const float *keys, const float *values, const float *mask,
+                       size_t first, size_t last, size_t d, float scale, float *scores,
+                       float *out) {
+#ifdef LFS_X86
+    const int avx2 = lfs_use_avx2();
+#endif
+    float maximum = -INFINITY;
+    for (size_t j = first; j < last; j++) {
+        if (mask[j] == 0) {
+            scores[j] = -INFINITY;
+            continue;
+        }
+        float dot;
+#ifdef LFS_X86
+        if (avx2) dot = dot_avx2(q, keys + j * d, d); else
+#endif
+        dot = dot_plain(q, keys + j * d, d);
+        scores[j] = dot * scale;
+        if (scores[j] > maximum) maximum = scores[j];
+    }
+    if (maximum == -INFINITY) return;
+    float sum = 0;
+    for (size_t j = first; j < last; j++) {
+        const float e = scores[j] == -INFINITY ? 0 : expf(scores[j] - maximum);
+        scores[j] = e;
+        sum += e;
+    }
+    const float inverse = 1 / sum;
+    for (size_t j = first; j < last; j++) {
+        if (!(scores[j] > 0)) continue;
+#ifdef LFS_X86
+        if (avx2) { axpy_avx2(scores[j] * inverse, values + j * d, out, d); continue; }
+#endif
+        axpy_plain(scores[j] * inverse, values + j * d, out, d);
+    }
 }

@@ -62,6 +62,14 @@ void lfs_f32_gemv_n(const float *w, size_t ldw, const float *x, float *y, size_t
 void lfs_f32_gemv_t(const float *w, size_t ldw, const float *x, float *y, size_t rows,
                     size_t cols, float alpha, float beta);
 
+/// One query row's attention over cached rows [first, last) (a decode step):
+/// scores[j] = scale * q . keys[j * d ...] for unmasked j (mask[j] != 0), softmax over
+/// them, out[0 ..< d] += sum_j p_j * values[j * d ...]. Masked rows get probability 0;
+/// when every row is masked, out is left as it was. scores holds at least `last` floats.
+void lfs_attention_row(const float *q, const float *keys, const float *values, const float *mask,
+                       size_t first, size_t last, size_t d, float scale, float *scores,
+                       float *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,4 @@
-import Foundation
+import CKernels
 import Tensors
 
 /// Attention from new queries to a key/value cache, for generation (no autograd).
@@ -6,7 +6,7 @@ import Tensors
 /// Query s of S new tokens sits at cache index past + s and sees cache index j when
 /// j <= past + s, the key is not padding, and (with a sliding window W) past + s - j < W,
 /// as transformers' causal and sliding-window masks define it. The loops run over raw
-/// buffers, eight lanes at a time: a decode step's attention is a few dot products and
+/// buffers (`lfs_attention_row`): a decode step's attention is a few dot products and
 /// axpys per head over the cached rows, far too small for BLAS calls to pay off.
 enum CachedAttention {
     /// Attends.
@@ -66,33 +66,15 @@ enum CachedAttention {
     }
 
     /// One query row against cached rows `range`: softmax(q K^T * scale) V into `output`
-    /// [D] (left zero when every key in range is masked).
+    /// [D] (left zero when every key in range is masked), through the CKernels row kernel
+    /// (AVX2 + FMA dot products and axpys where the CPU has them).
     @inline(__always)
     private static func attendOne(
         query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
         mask: UnsafePointer<Float>, range: Range<Int>, d: Int, scale: Float,
         scores: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
-        var maximum = -Float.infinity
-        for j in range {
-            guard mask[j] != 0 else {
-                scores[j] = -.infinity
-                continue
-            }
-            let score = KernelMath.dot(query, keys + j * d, d) * scale
-            scores[j] = score
-            maximum = max(maximum, score)
-        }
-        guard maximum > -.infinity else { return }
-        var sum: Float = 0
-        for j in range {
-            let e = scores[j] == -.infinity ? 0 : exp(scores[j] - maximum)
-            scores[j] = e
-            sum += e
-        }
-        let inverse = 1 / sum
-        for j in range where scores[j] > 0 {
-            KernelMath.axpy(scores[j] * inverse, values + j * d, output, d)
-        }
+        lfs_attention_row(
+            query, keys, values, mask, range.lowerBound, range.upperBound, d, scale, scores, output)
     }
 }

@@ -40,6 +40,7 @@ extension CausalLM {
             }
             let last = try x.slice(dim: 1, start: s - 1, end: s)
             let logits = try head(stack.norm(last)).toFloatArray()  // [B, 1, V]
+            if b == 1 { return [logits] }  // one row: no second copy
             let vocabulary = logits.count / b
             return (0..<b).map { Array(logits[($0 * vocabulary)..<(($0 + 1) * vocabulary)]) }
         }
