@@ -93,11 +93,12 @@ static void swiglu_forward_plain(float *y, const float *gate, const float *up, s
 }
 
 static void swiglu_backward_plain(float *dgate, float *dup, const float *dy, const float *gate,
-                                  const float *up, size_t count) {
+                                  const float *up, size_t count, int accumulate) {
     for (size_t i = 0; i < count; i++) {
         const float g = gate[i], s = 1 / (1 + exp_one(-g));
-        dup[i] += dy[i] * g * s;
-        dgate[i] += dy[i] * up[i] * s * (1 + g * (1 - s));
+        const float du = dy[i] * g * s, dg = dy[i] * up[i] * s * (1 + g * (1 - s));
+        dup[i] = accumulate ? dup[i] + du : du;
+        dgate[i] = accumulate ? dgate[i] + dg : dg;
     }
 }
 
@@ -228,18 +229,23 @@ AVX2 static void swiglu_forward_avx2(float *y, const float *gate, const float *u
 }
 
 AVX2 static void swiglu_backward_avx2(float *dgate, float *dup, const float *dy, const float *gate,
-                                      const float *up, size_t count) {
+                                      const float *up, size_t count, int accumulate) {
     const __m256 one = _mm256_set1_ps(1);
     size_t i = 0;
     for (; i + 8 <= count; i += 8) {
         const __m256 g = _mm256_loadu_ps(gate + i), d = _mm256_loadu_ps(dy + i);
         const __m256 s = sigmoid8(g);
-        _mm256_storeu_ps(dup + i, _mm256_fmadd_ps(d, _mm256_mul_ps(g, s), _mm256_loadu_ps(dup + i)));
         const __m256 slope = _mm256_mul_ps(s, _mm256_fmadd_ps(g, _mm256_sub_ps(one, s), one));
         const __m256 du = _mm256_mul_ps(d, _mm256_loadu_ps(up + i));
-        _mm256_storeu_ps(dgate + i, _mm256_fmadd_ps(du, slope, _mm256_loadu_ps(dgate + i)));
+        if (accumulate) {
+            _mm256_storeu_ps(dup + i, _mm256_fmadd_ps(d, _mm256_mul_ps(g, s), _mm256_loadu_ps(dup + i)));
+            _mm256_storeu_ps(dgate + i, _mm256_fmadd_ps(du, slope, _mm256_loadu_ps(dgate + i)));
+        } else {
+            _mm256_storeu_ps(dup + i, _mm256_mul_ps(d, _mm256_mul_ps(g, s)));
+            _mm256_storeu_ps(dgate + i, _mm256_mul_ps(du, slope));
+        }
     }
-    swiglu_backward_plain(dgate + i, dup + i, dy + i, gate + i, up + i, count - i);
+    swiglu_backward_plain(dgate + i, dup + i, dy + i, gate + i, up + i, count - i, accumulate);
 }
 
 AVX2 static void rotate_half_avx2(float *y, const float *x, const float *cos, const float *sin,
@@ -347,11 +353,11 @@ void lfs_swiglu_forward(float *y, const float *gate, const float *up, size_t cou
 }
 
 void lfs_swiglu_backward(float *dgate, float *dup, const float *dy, const float *gate,
-                         const float *up, size_t count) {
+                         const float *up, size_t count, int accumulate) {
     if (HAS_AVX2()) {
-        swiglu_backward_avx2(dgate, dup, dy, gate, up, count);
+        swiglu_backward_avx2(dgate, dup, dy, gate, up, count, accumulate);
     } else {
-        swiglu_backward_plain(dgate, dup, dy, gate, up, count);
+        swiglu_backward_plain(dgate, dup, dy, gate, up, count, accumulate);
     }
 }
 

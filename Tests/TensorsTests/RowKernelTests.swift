@@ -95,7 +95,7 @@ struct RowKernelTests {
             // Accumulates onto what is there.
             var dgate = [Float](repeating: 1, count: count)
             var dup = [Float](repeating: -1, count: count)
-            lfs_swiglu_backward(&dgate, &dup, dy, gate, up, count)
+            lfs_swiglu_backward(&dgate, &dup, dy, gate, up, count, 1)
             let expectedUp = (0..<count).map { i -> Double in
                 let g = Double(gate[i])
                 return -1 + Double(dy[i]) * g * sigmoid(g)
@@ -106,6 +106,12 @@ struct RowKernelTests {
             }
             #expect(KernelReference.worstError(dup, expectedUp) <= 1)
             #expect(KernelReference.worstError(dgate, expectedGate) <= 1)
+            // Written over whatever was there (NaN) when not accumulating.
+            var writtenGate = [Float](repeating: .nan, count: count)
+            var writtenUp = [Float](repeating: .nan, count: count)
+            lfs_swiglu_backward(&writtenGate, &writtenUp, dy, gate, up, count, 0)
+            #expect(KernelReference.worstError(writtenUp, expectedUp.map { $0 + 1 }) <= 1)
+            #expect(KernelReference.worstError(writtenGate, expectedGate.map { $0 - 1 }) <= 1)
         }
     }
 

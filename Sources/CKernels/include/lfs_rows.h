@@ -39,10 +39,11 @@ void lfs_affine(float *y, const float *x, size_t count, float scale, float offse
 /// SwiGLU of one row: y[i] = silu(gate[i]) * up[i], silu(g) = g / (1 + e^-g).
 void lfs_swiglu_forward(float *y, const float *gate, const float *up, size_t count);
 
-/// The gradients of lfs_swiglu_forward, accumulated: with s = sigmoid(gate[i]),
-/// dup[i] += dy[i] * gate[i] * s and dgate[i] += dy[i] * up[i] * s * (1 + gate[i] (1 - s)).
+/// The gradients of lfs_swiglu_forward: with s = sigmoid(gate[i]),
+/// dup[i] = dy[i] * gate[i] * s and dgate[i] = dy[i] * up[i] * s * (1 + gate[i] (1 - s)),
+/// added to what dgate and dup hold when accumulate is nonzero, written otherwise.
 void lfs_swiglu_backward(float *dgate, float *dup, const float *dy, const float *gate,
-                         const float *up, size_t count);
+                         const float *up, size_t count, int accumulate);
 
 /// One head vector rotated in HF's rotate_half convention, with s' = sign * sin[i]:
 /// y[i] = x[i] cos[i] - x[i + half] s'[i], y[i + half] = x[i + half] cos[i] + x[i] s'[i]

@@ -26,25 +26,27 @@ public enum SwiGLUKernel {
         }
     }
 
-    /// Accumulates the gradients of `forward`.
+    /// Accumulates (or writes) the gradients of `forward`.
     ///
     /// dup = dy * silu(g); dgate = dy * up * sigmoid(g) * (1 + g * (1 - sigmoid(g))).
     /// - Parameters:
-    ///   - gateGradient: [N, F] at `inputRowStride`, accumulated (+=).
-    ///   - upGradient: [N, F] at `inputRowStride`, accumulated (+=).
+    ///   - gateGradient: [N, F] at `inputRowStride`, accumulated (+=), or written when
+    ///     `accumulate` is false (then it may start uninitialised).
+    ///   - upGradient: [N, F] at `inputRowStride`, likewise.
     ///   - outputGradient: [N, F].
     ///   - gate: as given to forward.
     ///   - up: as given to forward.
     public static func backward(
         gateGradient: UnsafeMutablePointer<Float>, upGradient: UnsafeMutablePointer<Float>,
         outputGradient: UnsafePointer<Float>, gate: UnsafePointer<Float>,
-        up: UnsafePointer<Float>, N: Int, F: Int, inputRowStride: Int
+        up: UnsafePointer<Float>, N: Int, F: Int, inputRowStride: Int, accumulate: Bool = true
     ) {
         Parallel.forEachChunk(count: N, minimumChunk: 8) { rows in
             for row in rows {
                 lfs_swiglu_backward(
                     gateGradient + row * inputRowStride, upGradient + row * inputRowStride,
-                    outputGradient + row * F, gate + row * inputRowStride, up + row * inputRowStride, F)
+                    outputGradient + row * F, gate + row * inputRowStride, up + row * inputRowStride, F,
+                    accumulate ? 1 : 0)
             }
         }
     }

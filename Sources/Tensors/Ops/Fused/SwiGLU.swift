@@ -21,14 +21,15 @@ extension OpSpec {
         backward: { context in
             let operands = try SwiGLUOp.operands(context.inputs)
             let gradient = context.gradOutput.contiguousFloat32()
-            let gradients = try operands.tensors.map { try Tensor(zeros: $0.shape) }
+            // Written, not accumulated: every element of the gradients gets a value.
+            let gradients = try operands.tensors.map { try Tensor.uninitialized($0.shape) }
             let dgate = FusedOps.floats(gradients[0])
             let dup = gradients.count == 2 ? FusedOps.floats(gradients[1]) : dgate + operands.F
             withExtendedLifetime((operands.tensors, gradient)) {
                 SwiGLUKernel.backward(
                     gateGradient: dgate, upGradient: dup, outputGradient: FusedOps.floats(gradient),
                     gate: operands.gate, up: operands.up, N: operands.N, F: operands.F,
-                    inputRowStride: operands.rowStride)
+                    inputRowStride: operands.rowStride, accumulate: false)
             }
             return gradients
         },
