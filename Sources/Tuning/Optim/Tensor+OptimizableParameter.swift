@@ -6,11 +6,19 @@ extension Tensor: OptimizableParameter {
     public var parameterShape: [Int] { shape }
 
     /// Runs `body` over the values.
-    /// - Throws: `TensorError` for a read-only, non-Float32 or non-contiguous tensor.
+    /// - Throws: `OptimError.invalidArgument` for a bf16 tensor (frozen storage: what to
+    ///   do instead is in the message); `TensorError` for a read-only or non-contiguous one.
     public func withMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R)
         throws -> R
     {
-        try withUnsafeMutableFloats(body)
+        if dtype != .float32 {
+            throw OptimError.invalidArgument(
+                name: name ?? "parameter",
+                reason: "it is stored in \(dtype) and optimizers update float32 values only; "
+                    + "weights stored in bf16 or fp16 are frozen: train an adapter on them, or load the "
+                    + "model in float32 (load_model(path) without dtype:) to train its weights")
+        }
+        return try withUnsafeMutableFloats(body)
     }
 
     /// Runs `body` over `grad`, or returns nil when there is none.
